@@ -1,0 +1,17 @@
+package dev.bpfnet.server;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+/**
+ * The bpfnet-lab web service. At this stage it serves the start page and Actuator health;
+ * the API, persistence, runs and labs arrive with the server issue.
+ */
+@SpringBootApplication
+public class BpfnetServerApplication {
+
+	public static void main(String[] args) {
+		SpringApplication.run(BpfnetServerApplication.class, args);
+	}
+
+}
