@@ -1,5 +1,8 @@
 package dev.bpfnet.bpf.maps;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * A BPF map: the storage shared by programs and by Java code (the API and the UI read and
  * edit it).
@@ -100,14 +103,85 @@ public abstract class BpfMap {
 
 	/**
 	 * Convenience for Java callers: update a whole-array key on CPU 0 (for per-CPU maps,
-	 * every CPU).
+	 * every CPU). Refused with -EPERM once the map is {@linkplain #freeze() frozen}.
 	 */
 	public int update(byte[] key, byte[] value, long flags) {
+		if (this.frozen) {
+			return -Errno.EPERM;
+		}
 		return update(key, 0, value, 0, flags, 0);
 	}
 
+	/**
+	 * Convenience for Java callers; refused with -EPERM once the map is
+	 * {@linkplain #freeze() frozen}.
+	 */
 	public final int delete(byte[] key) {
+		if (this.frozen) {
+			return -Errno.EPERM;
+		}
 		return delete(key, 0);
+	}
+
+	private boolean frozen;
+
+	/**
+	 * Number of CPUs a per-CPU map keeps a value for (1 for the other types).
+	 */
+	public int numCpus() {
+		return 1;
+	}
+
+	/**
+	 * Freezes the map against writes from Java ({@code BPF_MAP_FREEZE}, which libbpf
+	 * applies to {@code .rodata} after setting it): later Java-side updates and deletes
+	 * return -EPERM. Programs are not affected by this; see {@link #bpfWritable()}.
+	 */
+	public void freeze() {
+		this.frozen = true;
+	}
+
+	public boolean isFrozen() {
+		return this.frozen;
+	}
+
+	/**
+	 * Whether programs may write the map's values: false for {@code .rodata} and maps
+	 * created with {@code BPF_F_RDONLY_PROG} (the verifier's "write into map forbidden").
+	 */
+	public boolean bpfWritable() {
+		return !this.spec.readOnly() && (this.spec.flags() & 0x80) == 0;
+	}
+
+	/**
+	 * A snapshot of the entries in iteration order, for the API and the UI: keys and
+	 * values are copies (one value per CPU for per-CPU maps). This default walks
+	 * {@link #nextKey(byte[])} and {@link #lookup(byte[], int, int)}; implementations
+	 * override it when they can do better.
+	 */
+	public List<MapEntry> entries() {
+		List<MapEntry> out = new ArrayList<>();
+		byte[] key = nextKey(null);
+		int guard = 0;
+		while (key != null && guard++ <= maxEntries()) {
+			byte[][] values = new byte[numCpus()][];
+			boolean present = false;
+			for (int cpu = 0; cpu < values.length; cpu++) {
+				byte[] v = lookup(key, 0, cpu);
+				if (v != null) {
+					values[cpu] = v.clone();
+					present = true;
+				}
+				else {
+					values[cpu] = new byte[valueSize()];
+				}
+			}
+			if (present) {
+				out.add(new MapEntry(key, values));
+			}
+			key = nextKey(key);
+		}
+		return out;
 	}
 
 	protected final void checkKey(byte[] key, int keyOff) {
