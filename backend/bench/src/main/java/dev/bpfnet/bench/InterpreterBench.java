@@ -6,6 +6,9 @@ import dev.bpfnet.bpf.interp.LoadedProgram;
 import dev.bpfnet.bpf.interp.Vm;
 import dev.bpfnet.bpf.isa.Insn;
 import dev.bpfnet.bpf.isa.Opcodes;
+import dev.bpfnet.bpf.jit.JitCompiler;
+import dev.bpfnet.bpf.jit.JitException;
+import dev.bpfnet.bpf.jit.JitProgram;
 import dev.bpfnet.bpf.mem.BpfFault;
 
 import org.openjdk.jmh.annotations.Benchmark;
@@ -20,9 +23,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Nanoseconds per eBPF instruction on the interpreter, against the same loop written in
- * Java (what HotSpot makes of it: the "native code" baseline of DESIGN.md §8, measured in
- * the same run).
+ * Nanoseconds per eBPF instruction on the interpreter and the JIT, against the same loop
+ * written in Java (what HotSpot makes of it: the "native code" baseline of DESIGN.md §8,
+ * measured in the same run).
  *
  * <p>
  * The ALU loop is exactly the issue's program:
@@ -55,12 +58,18 @@ public class InterpreterBench {
 
 	LoadedProgram stackLoop;
 
+	JitProgram aluLoopJit;
+
+	JitProgram stackLoopJit;
+
 	@Setup
-	public void setup() {
+	public void setup() throws JitException {
 		this.vm = new Vm();
 		this.vm.setInstructionBudget(Long.MAX_VALUE);
 		this.aluLoop = LoadedProgram.of(aluLoop(ITERATIONS));
 		this.stackLoop = LoadedProgram.of(stackLoop(ITERATIONS));
+		this.aluLoopJit = JitCompiler.compile(this.aluLoop);
+		this.stackLoopJit = JitCompiler.compile(this.stackLoop);
 	}
 
 	public static Insn[] aluLoop(int n) {
@@ -97,6 +106,16 @@ public class InterpreterBench {
 	@Benchmark
 	public long interpreterStackLoop() throws BpfFault {
 		return this.vm.runRaw(this.stackLoop, new byte[0]);
+	}
+
+	@Benchmark
+	public long jitAluLoop() throws BpfFault {
+		return this.aluLoopJit.runRaw(this.vm, null);
+	}
+
+	@Benchmark
+	public long jitStackLoop() throws BpfFault {
+		return this.stackLoopJit.runRaw(this.vm, null);
 	}
 
 	/** The ALU loop as Java: the baseline HotSpot compiles to native code. */

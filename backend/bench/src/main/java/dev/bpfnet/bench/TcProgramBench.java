@@ -11,8 +11,11 @@ import dev.bpfnet.bpf.elf.ElfLoader;
 import dev.bpfnet.bpf.helpers.BpfHost;
 import dev.bpfnet.bpf.helpers.FibLookupParams;
 import dev.bpfnet.bpf.helpers.HelperEnv;
+import dev.bpfnet.bpf.interp.Executor;
 import dev.bpfnet.bpf.interp.LoadedProgram;
 import dev.bpfnet.bpf.interp.Vm;
+import dev.bpfnet.bpf.jit.JitCompiler;
+import dev.bpfnet.bpf.jit.JitException;
 import dev.bpfnet.bpf.load.BpfObjectInstance;
 import dev.bpfnet.bpf.mem.BpfFault;
 
@@ -54,8 +57,10 @@ public class TcProgramBench {
 
 	SkBuff skb;
 
+	Executor jit;
+
 	@Setup
-	public void setup() throws IOException, ElfException {
+	public void setup() throws IOException, ElfException, JitException {
 		byte[] object;
 		try (InputStream in = TcProgramBench.class.getResourceAsStream("/bpf/flow_counter.o")) {
 			object = in.readAllBytes();
@@ -66,6 +71,7 @@ public class TcProgramBench {
 		this.vm = new Vm();
 		this.env = HelperEnv.attach(this.vm, new BenchHost(), 1);
 		this.skb = new SkBuff(HexFormat.of().parseHex(TCP_SYN));
+		this.jit = JitCompiler.compile(this.countFlows).executor();
 	}
 
 	/** A clock that advances 100 ns per read; no routes, printk discarded. */
@@ -92,6 +98,11 @@ public class TcProgramBench {
 	@Benchmark
 	public long interpreterCountFlows() throws BpfFault {
 		return this.env.run(this.vm, this.countFlows, this.skb);
+	}
+
+	@Benchmark
+	public long jitCountFlows() throws BpfFault {
+		return this.env.run(this.vm, this.countFlows, this.skb, this.jit);
 	}
 
 }

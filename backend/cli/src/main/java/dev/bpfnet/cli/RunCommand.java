@@ -9,7 +9,10 @@ import java.util.Map;
 import dev.bpfnet.bpf.ctx.SkBuff;
 import dev.bpfnet.bpf.elf.BpfObject;
 import dev.bpfnet.bpf.elf.ProgramSpec;
+import dev.bpfnet.bpf.interp.Executor;
 import dev.bpfnet.bpf.interp.LoadedProgram;
+import dev.bpfnet.bpf.jit.JitCompiler;
+import dev.bpfnet.bpf.jit.JitException;
 import dev.bpfnet.bpf.load.BpfObjectInstance;
 import dev.bpfnet.bpf.load.RunResult;
 import dev.bpfnet.bpf.maps.BpfMap;
@@ -63,6 +66,9 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
 			description = "put an entry into a map after load, before the first run (repeatable)")
 	List<String> mapUpdates = new ArrayList<>();
 
+	@Option(names = "--jit", description = "run JIT-compiled code (eBPF to JVM bytecode) instead of the interpreter")
+	boolean jit;
+
 	@Option(names = "--no-verify", description = "skip the verifier")
 	boolean noVerify;
 
@@ -104,6 +110,15 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
 			throw new BpfCommand.CliException(object.name() + ": " + ex.getMessage());
 		}
 		LoadedProgram program = instance.program(spec.name());
+		Executor executor = Executor.INTERPRETER;
+		if (this.jit) {
+			try {
+				executor = JitCompiler.compile(program).executor();
+			}
+			catch (JitException ex) {
+				throw new BpfCommand.CliException(spec.name() + ": the JIT refused it: " + ex.getMessage());
+			}
+		}
 		Map<String, List<MapEntry>> before = snapshot(instance);
 		SkBuff template = new SkBuff(frame);
 		template.ifindex = this.ifindex;
@@ -113,7 +128,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
 		long start = System.nanoTime();
 		for (int i = 0; i < this.repeat; i++) {
 			skb = template.copy();
-			last = instance.run(program, skb);
+			last = instance.run(program, skb, executor);
 			if (!last.ok()) {
 				break;
 			}
@@ -131,6 +146,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
 		out.put("nsPerRun", nsPerRun);
 		out.put("runs", this.repeat);
 		out.put("instructions", last.instructions());
+		out.put("engine", this.jit ? "jit" : "interpreter");
 		if (last.redirect() != null && last.redirect().isSet()) {
 			Map<String, Object> redirect = new LinkedHashMap<>();
 			redirect.put("kind", last.redirect().kind().name());

@@ -171,6 +171,24 @@ class BpfCommandTest {
 	}
 
 	@Test
+	void jitAndInterpreterAgreeOnARealProgram() throws Exception {
+		String[] common = { "bpf", "run", object("flow_counter.o").toString(), "--section", "tcx/ingress", "--packet",
+				TCP_SYN, "--repeat", "3", "--json" };
+		assertThat(BpfnetCli.execute(common)).as(err()).isZero();
+		JsonNode interpreted = JsonMapper.builder().build().readTree(out());
+		this.out.reset();
+		String[] withJit = java.util.Arrays.copyOf(common, common.length + 1);
+		withJit[common.length] = "--jit";
+		assertThat(BpfnetCli.execute(withJit)).as(err()).isZero();
+		JsonNode jitted = JsonMapper.builder().build().readTree(out());
+		assertThat(jitted.get("engine").asString()).isEqualTo("jit");
+		assertThat(interpreted.get("engine").asString()).isEqualTo("interpreter");
+		for (String field : new String[] { "r0", "verdict", "packetHex", "instructions", "mapsChanged" }) {
+			assertThat(jitted.get(field)).as(field).isEqualTo(interpreted.get(field));
+		}
+	}
+
+	@Test
 	void runOfAnAssemblyFile() throws IOException {
 		Path prog = this.tmp.resolve("two.s");
 		Files.writeString(prog, "r0 = 2\nexit\n");

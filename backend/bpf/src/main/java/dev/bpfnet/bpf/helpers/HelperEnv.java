@@ -7,6 +7,7 @@ import java.util.SplittableRandom;
 import dev.bpfnet.bpf.ctx.SkBuff;
 import dev.bpfnet.bpf.ctx.SkBuffContext;
 import dev.bpfnet.bpf.ctx.XdpContext;
+import dev.bpfnet.bpf.interp.Executor;
 import dev.bpfnet.bpf.interp.LoadedProgram;
 import dev.bpfnet.bpf.interp.Vm;
 import dev.bpfnet.bpf.maps.RingBuf;
@@ -206,6 +207,14 @@ public final class HelperEnv {
 	 * @return r0
 	 */
 	public long run(Vm vm, LoadedProgram prog, SkBuff skb) throws BpfFault {
+		return run(vm, prog, skb, Executor.INTERPRETER);
+	}
+
+	/**
+	 * As {@link #run(Vm, LoadedProgram, SkBuff)}, executed by {@code executor} (the
+	 * interpreter or JIT-compiled code of {@code prog}).
+	 */
+	public long run(Vm vm, LoadedProgram prog, SkBuff skb, Executor executor) throws BpfFault {
 		if (vm.env() != this) {
 			vm.setEnv(this);
 		}
@@ -222,7 +231,7 @@ public final class HelperEnv {
 			}
 		}
 		try {
-			return vm.run(prog, context, skb);
+			return executor.execute(vm, prog, context, skb);
 		}
 		finally {
 			endRun();

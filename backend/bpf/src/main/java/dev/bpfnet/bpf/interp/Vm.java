@@ -139,6 +139,59 @@ public final class Vm {
 		return this.helperPc;
 	}
 
+	// ------------------------------------------------------------------ hooks for other
+	// execution engines
+
+	/**
+	 * For another execution engine (the JIT): what {@link #ctxObject()} returns to
+	 * helpers during its run.
+	 */
+	public void setCtxObject(Object ctxObject) {
+		this.ctxObject = ctxObject;
+	}
+
+	/**
+	 * For another execution engine: the program executing, as {@link #currentProgram()}
+	 * shows it.
+	 */
+	public void setCurrentProgram(LoadedProgram program) {
+		this.current = program;
+	}
+
+	/**
+	 * For another execution engine: records the statistics of a run it executed, as
+	 * {@link #instructionsExecuted()} and {@link #tailCallsTaken()} report them.
+	 */
+	public void recordRun(long instructionsExecuted, int tailCallsTaken) {
+		this.executed = instructionsExecuted;
+		this.tailCalls = tailCallsTaken;
+	}
+
+	/**
+	 * For another execution engine: sets register {@code r} as {@link #register(int)}
+	 * reports it.
+	 */
+	public void setRegister(int r, long value) {
+		this.reg[r] = value;
+	}
+
+	/**
+	 * Calls helper {@code id} exactly as the interpreter does (sets {@link #pc()} and the
+	 * memory's fault pc; {@code unknown helper N}; a helper's RuntimeException becomes a
+	 * BpfFault naming it), with r1..r5 as given.
+	 * @return r0 (the caller checks {@link HelperTable#unwindId()} for a 0 that stops the
+	 * program)
+	 */
+	public long callHelper(int pc, int id, long r1, long r2, long r3, long r4, long r5) throws BpfFault {
+		this.reg[1] = r1;
+		this.reg[2] = r2;
+		this.reg[3] = r3;
+		this.reg[4] = r4;
+		this.reg[5] = r5;
+		Interpreter.callHelper(this, pc, id);
+		return this.reg[0];
+	}
+
 	/** Register {@code r} as the last run left it (r0..r10). */
 	public long register(int r) {
 		return this.reg[r];

@@ -15,6 +15,7 @@ import dev.bpfnet.bpf.helpers.FibLookupParams;
 import dev.bpfnet.bpf.helpers.HelperEnv;
 import dev.bpfnet.bpf.helpers.Helpers;
 import dev.bpfnet.bpf.helpers.TcAct;
+import dev.bpfnet.bpf.interp.Executor;
 import dev.bpfnet.bpf.interp.LoadedProgram;
 import dev.bpfnet.bpf.interp.Vm;
 import dev.bpfnet.bpf.maps.ArrayMap;
@@ -351,8 +352,16 @@ public final class BpfObjectInstance {
 
 	/** Runs {@code program} over {@code skb} on this instance's vm. */
 	public RunResult run(LoadedProgram program, SkBuff skb) {
+		return run(program, skb, Executor.INTERPRETER);
+	}
+
+	/**
+	 * As {@link #run(LoadedProgram, SkBuff)}, executed by {@code executor} (e.g.
+	 * JIT-compiled code).
+	 */
+	public RunResult run(LoadedProgram program, SkBuff skb, Executor executor) {
 		ensureVm();
-		return run(this.vm, this.env, program, skb);
+		return run(this.vm, this.env, program, skb, executor);
 	}
 
 	/** Runs the program {@code nameOrSection} over {@code skb}. */
@@ -365,11 +374,19 @@ public final class BpfObjectInstance {
 	 * not escape, it is reported in the result.
 	 */
 	public static RunResult run(Vm vm, HelperEnv env, LoadedProgram program, SkBuff skb) {
+		return run(vm, env, program, skb, Executor.INTERPRETER);
+	}
+
+	/**
+	 * As {@link #run(Vm, HelperEnv, LoadedProgram, SkBuff)}, executed by
+	 * {@code executor}.
+	 */
+	public static RunResult run(Vm vm, HelperEnv env, LoadedProgram program, SkBuff skb, Executor executor) {
 		env.clearTrace();
 		long r0 = 0;
 		BpfFault fault = null;
 		try {
-			r0 = env.run(vm, program, skb);
+			r0 = env.run(vm, program, skb, executor);
 		}
 		catch (BpfFault f) {
 			fault = f;
