@@ -1,5 +1,7 @@
 package dev.bpfnet.bpf.interp;
 
+import dev.bpfnet.bpf.isa.HelperIds;
+
 import java.util.Arrays;
 
 /**
@@ -24,7 +26,7 @@ public final class HelperTable {
 	public static final int MAX_ID = 1023;
 
 	/** {@code BPF_FUNC_tail_call}. */
-	public static final int TAIL_CALL = 12;
+	public static final int TAIL_CALL = HelperIds.TAIL_CALL;
 
 	/** The id of the "unwind" helper of the conformance suite (uBPF's convention). */
 	public static final int CONFORMANCE_UNWIND = 5;

@@ -21,6 +21,59 @@ public final class HelperIds {
 	/** The highest helper id listed ({@code BPF_FUNC_cgrp_storage_delete}). */
 	public static final int MAX_ID = 211;
 
+	// ids of the helpers the toolchain implements (enum bpf_func_id)
+	public static final int MAP_LOOKUP_ELEM = 1;
+
+	public static final int MAP_UPDATE_ELEM = 2;
+
+	public static final int MAP_DELETE_ELEM = 3;
+
+	public static final int KTIME_GET_NS = 5;
+
+	public static final int TRACE_PRINTK = 6;
+
+	public static final int GET_PRANDOM_U32 = 7;
+
+	public static final int GET_SMP_PROCESSOR_ID = 8;
+
+	public static final int SKB_STORE_BYTES = 9;
+
+	public static final int L3_CSUM_REPLACE = 10;
+
+	public static final int L4_CSUM_REPLACE = 11;
+
+	public static final int TAIL_CALL = 12;
+
+	public static final int CLONE_REDIRECT = 13;
+
+	public static final int REDIRECT = 23;
+
+	public static final int SKB_LOAD_BYTES = 26;
+
+	public static final int CSUM_DIFF = 28;
+
+	public static final int SKB_CHANGE_TYPE = 32;
+
+	public static final int SKB_PULL_DATA = 39;
+
+	public static final int SKB_CHANGE_HEAD = 43;
+
+	public static final int REDIRECT_MAP = 51;
+
+	public static final int FIB_LOOKUP = 69;
+
+	public static final int RINGBUF_OUTPUT = 130;
+
+	public static final int RINGBUF_RESERVE = 131;
+
+	public static final int RINGBUF_SUBMIT = 132;
+
+	public static final int RINGBUF_DISCARD = 133;
+
+	public static final int REDIRECT_NEIGH = 152;
+
+	public static final int REDIRECT_PEER = 155;
+
 	private static final String[] NAMES = {
 			// 0: BPF_FUNC_unspec
 			null,

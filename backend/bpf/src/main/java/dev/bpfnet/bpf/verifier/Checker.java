@@ -1,5 +1,7 @@
 package dev.bpfnet.bpf.verifier;
 
+import dev.bpfnet.bpf.isa.HelperIds;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -1638,7 +1640,7 @@ final class Checker implements PathExplorer.Domain<VState> {
 		if (fn.changesPktData()) {
 			clearAllPktPointers(st);
 		}
-		if (fn.ret() == RetType.INTEGER && funcId == HelperProtos.GET_SMP_PROCESSOR_ID) {
+		if (fn.ret() == RetType.INTEGER && funcId == HelperIds.GET_SMP_PROCESSOR_ID) {
 			// the CPU number is below nr_cpu_ids: at least non-negative and 32-bit
 			r0.umax = Integer.MAX_VALUE;
 			r0.sync();
@@ -1895,17 +1897,16 @@ final class Checker implements PathExplorer.Domain<VState> {
 		MapSpec m = this.maps.get(mapIndex);
 		MapType t = m.type();
 		boolean ok = switch (t) {
-			case PROG_ARRAY -> funcId == HelperProtos.TAIL_CALL;
-			case RINGBUF ->
-				funcId == HelperProtos.RINGBUF_OUTPUT || funcId == HelperProtos.RINGBUF_RESERVE || funcId == 134;
-			case DEVMAP, DEVMAP_HASH -> funcId == HelperProtos.REDIRECT_MAP || funcId == HelperProtos.MAP_LOOKUP_ELEM;
+			case PROG_ARRAY -> funcId == HelperIds.TAIL_CALL;
+			case RINGBUF -> funcId == HelperIds.RINGBUF_OUTPUT || funcId == HelperIds.RINGBUF_RESERVE || funcId == 134;
+			case DEVMAP, DEVMAP_HASH -> funcId == HelperIds.REDIRECT_MAP || funcId == HelperIds.MAP_LOOKUP_ELEM;
 			default -> true;
 		};
 		if (ok) {
 			ok = switch (funcId) {
-				case HelperProtos.TAIL_CALL -> t == MapType.PROG_ARRAY;
-				case HelperProtos.REDIRECT_MAP -> t == MapType.DEVMAP || t == MapType.DEVMAP_HASH;
-				case HelperProtos.RINGBUF_OUTPUT, HelperProtos.RINGBUF_RESERVE -> t == MapType.RINGBUF;
+				case HelperIds.TAIL_CALL -> t == MapType.PROG_ARRAY;
+				case HelperIds.REDIRECT_MAP -> t == MapType.DEVMAP || t == MapType.DEVMAP_HASH;
+				case HelperIds.RINGBUF_OUTPUT, HelperIds.RINGBUF_RESERVE -> t == MapType.RINGBUF;
 				default -> true;
 			};
 		}

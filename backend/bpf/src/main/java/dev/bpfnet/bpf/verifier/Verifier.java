@@ -1,5 +1,7 @@
 package dev.bpfnet.bpf.verifier;
 
+import dev.bpfnet.bpf.isa.HelperIds;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -254,7 +256,7 @@ public final class Verifier {
 	private static boolean hasTailCall(Insn[] insns, Cfg cfg, int subprog) {
 		for (int i = cfg.subprogStarts[subprog]; i < cfg.subprogStarts[subprog + 1]; i++) {
 			Insn insn = insns[i];
-			if (insn.opcode() == Opcodes.CALL && insn.src() == 0 && insn.imm() == HelperProtos.TAIL_CALL) {
+			if (insn.opcode() == Opcodes.CALL && insn.src() == 0 && insn.imm() == HelperIds.TAIL_CALL) {
 				return true;
 			}
 		}

@@ -21,6 +21,7 @@ import dev.bpfnet.bpf.prog.ProgramType;
 import org.junit.jupiter.api.Test;
 
 import static dev.bpfnet.bpf.helpers.Helpers.*;
+import static dev.bpfnet.bpf.isa.HelperIds.*;
 import static dev.bpfnet.bpf.helpers.Packets.ip;
 import static dev.bpfnet.bpf.helpers.Prog.*;
 import static dev.bpfnet.bpf.isa.Opcodes.*;

@@ -1,5 +1,7 @@
 package dev.bpfnet.bpf.verifier;
 
+import dev.bpfnet.bpf.isa.HelperIds;
+
 import dev.bpfnet.bpf.prog.ProgramType;
 import dev.bpfnet.bpf.verifier.HelperProtos.ArgType;
 import dev.bpfnet.bpf.verifier.HelperProtos.Proto;
@@ -35,19 +37,19 @@ class HelperProtosTest {
 
 	@Test
 	void prototypesAsInTheKernel() {
-		Proto lookup = HelperProtos.proto(HelperProtos.MAP_LOOKUP_ELEM);
+		Proto lookup = HelperProtos.proto(HelperIds.MAP_LOOKUP_ELEM);
 		assertThat(lookup.ret()).isEqualTo(RetType.PTR_TO_MAP_VALUE_OR_NULL);
 		assertThat(lookup.arg(0)).isEqualTo(ArgType.CONST_MAP_PTR);
 		assertThat(lookup.arg(1)).isEqualTo(ArgType.PTR_TO_MAP_KEY);
 		assertThat(lookup.arg(2)).isEqualTo(ArgType.DONTCARE);
 		assertThat(lookup.pktAccess()).isTrue();
-		Proto reserve = HelperProtos.proto(HelperProtos.RINGBUF_RESERVE);
+		Proto reserve = HelperProtos.proto(HelperIds.RINGBUF_RESERVE);
 		assertThat(reserve.ret()).isEqualTo(RetType.PTR_TO_MEM_OR_NULL);
 		assertThat(reserve.acquires()).isTrue();
-		assertThat(HelperProtos.proto(HelperProtos.RINGBUF_SUBMIT).releases(0)).isTrue();
-		assertThat(HelperProtos.proto(HelperProtos.SKB_LOAD_BYTES).arg(2)).isEqualTo(ArgType.PTR_TO_UNINIT_MEM);
-		assertThat(HelperProtos.proto(HelperProtos.TAIL_CALL).ret()).isEqualTo(RetType.VOID);
-		assertThat(HelperProtos.proto(HelperProtos.TRACE_PRINTK).gplOnly()).isTrue();
+		assertThat(HelperProtos.proto(HelperIds.RINGBUF_SUBMIT).releases(0)).isTrue();
+		assertThat(HelperProtos.proto(HelperIds.SKB_LOAD_BYTES).arg(2)).isEqualTo(ArgType.PTR_TO_UNINIT_MEM);
+		assertThat(HelperProtos.proto(HelperIds.TAIL_CALL).ret()).isEqualTo(RetType.VOID);
+		assertThat(HelperProtos.proto(HelperIds.TRACE_PRINTK).gplOnly()).isTrue();
 	}
 
 	@Test
@@ -62,12 +64,12 @@ class HelperProtosTest {
 
 	@Test
 	void programTypesThatMayCall() {
-		assertThat(HelperProtos.proto(HelperProtos.REDIRECT_MAP, ProgramType.SCHED_CLS)).isNull();
-		assertThat(HelperProtos.proto(HelperProtos.REDIRECT_MAP, ProgramType.XDP)).isNotNull();
-		assertThat(HelperProtos.proto(HelperProtos.SKB_STORE_BYTES, ProgramType.XDP)).isNull();
-		assertThat(HelperProtos.proto(HelperProtos.SKB_STORE_BYTES, ProgramType.SCHED_ACT)).isNotNull();
-		assertThat(HelperProtos.proto(HelperProtos.SKB_LOAD_BYTES, ProgramType.SOCKET_FILTER)).isNotNull();
-		assertThat(HelperProtos.proto(HelperProtos.MAP_LOOKUP_ELEM, ProgramType.SOCKET_FILTER)).isNotNull();
+		assertThat(HelperProtos.proto(HelperIds.REDIRECT_MAP, ProgramType.SCHED_CLS)).isNull();
+		assertThat(HelperProtos.proto(HelperIds.REDIRECT_MAP, ProgramType.XDP)).isNotNull();
+		assertThat(HelperProtos.proto(HelperIds.SKB_STORE_BYTES, ProgramType.XDP)).isNull();
+		assertThat(HelperProtos.proto(HelperIds.SKB_STORE_BYTES, ProgramType.SCHED_ACT)).isNotNull();
+		assertThat(HelperProtos.proto(HelperIds.SKB_LOAD_BYTES, ProgramType.SOCKET_FILTER)).isNotNull();
+		assertThat(HelperProtos.proto(HelperIds.MAP_LOOKUP_ELEM, ProgramType.SOCKET_FILTER)).isNotNull();
 		assertThat(HelperProtos.proto(4, ProgramType.SCHED_CLS)).isNull();
 	}
 

@@ -1,5 +1,7 @@
 package dev.bpfnet.bpf.verifier;
 
+import dev.bpfnet.bpf.isa.HelperIds;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -205,7 +207,7 @@ class VerifierPropertyTest {
 					out.add(Insn.of(0, 0, 0, 0, 0));
 					out.add(Insn.of(Opcodes.CLASS_ALU64 | Opcodes.ALU_MOV | Opcodes.SRC_X, 2, 10, 0, 0));
 					out.add(Insn.of(Opcodes.CLASS_ALU64 | Opcodes.ALU_ADD, 2, 0, 0, -8));
-					out.add(Insn.of(Opcodes.CALL, 0, 0, 0, HelperProtos.MAP_LOOKUP_ELEM));
+					out.add(Insn.of(Opcodes.CALL, 0, 0, 0, HelperIds.MAP_LOOKUP_ELEM));
 					if (o.b() == 1) {
 						jumps.add(new int[] { out.size(), 3 });
 						out.add(Insn.of(Opcodes.CLASS_JMP | Opcodes.JMP_JEQ, 0, 0, 0, 0));
