@@ -52,7 +52,11 @@ final class DisasmCommand implements Runnable {
 				.append(", ")
 				.append(p.insns().length)
 				.append(" insns)\n");
-			out.append(Disassembler.disassemble(p.insns(), s, this.labels));
+			// llvm-objdump's numbered listing by default (it assembles back to the same
+			// bytes too)
+			boolean numbered = !this.labels && s == Disassembler.Syntax.LLVM;
+			out.append(
+					numbered ? Disassembler.listing(p.insns()) : Disassembler.disassemble(p.insns(), s, this.labels));
 		}
 		System.out.print(out);
 	}
