@@ -561,7 +561,11 @@ public final class CostModel {
 
 	// ---- unknown names ----
 
-	private String unknownFunctionMessage(String function) {
+	/**
+	 * The message for a function name the table does not know, with the nearest known
+	 * names (the topology parser reports it at the offending path).
+	 */
+	public String unknownFunctionMessage(String function) {
 		List<String> near = nearMatches(function, this.idsByName.keySet());
 		if (near.isEmpty()) {
 			return "unknown cost function '" + function + "'; no similar name, known functions: "

@@ -5,8 +5,8 @@ import java.util.OptionalLong;
 
 /**
  * Overrides one entry of the engine's cost table for this topology: written
- * {@code netif_rx: 45ns} (fixed part only) or {@code copy: { ns: 200, ns_per_byte: 0.1
- * }}. An absent part keeps the table's default.
+ * {@code enqueue_to_backlog: 45ns} (fixed part only) or {@code copy_user: { ns: 200,
+ * ns_per_byte: 0.1 }}. An absent part keeps the table's default.
  *
  * @param ns fixed cost in ns
  * @param nsPerByte cost per byte touched, in ns (fractional)

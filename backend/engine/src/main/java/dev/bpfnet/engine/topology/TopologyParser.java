@@ -1,5 +1,7 @@
 package dev.bpfnet.engine.topology;
 
+import dev.bpfnet.engine.cost.CostModel;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,6 +37,9 @@ import dev.bpfnet.engine.topology.SourceTree.Src;
  * Thread-safe: all methods are static and share only immutable Jackson factories.
  */
 public final class TopologyParser {
+
+	/** The cost table whose function names {@code costs:} may override. */
+	private static final CostModel COSTS = CostModel.defaults();
 
 	private static final Pattern IDENT = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
 
@@ -735,7 +740,11 @@ public final class TopologyParser {
 			for (Map.Entry<String, Src> e : o.fields().entrySet()) {
 				String p = "costs." + e.getKey();
 				if (!IDENT.matcher(e.getKey()).matches()) {
-					problem(p, "expected a function name like netif_rx, got " + Names.quote(e.getKey()));
+					problem(p, "expected a function name like enqueue_to_backlog, got " + Names.quote(e.getKey()));
+					continue;
+				}
+				if (!COSTS.contains(e.getKey())) {
+					problem(p, COSTS.unknownFunctionMessage(e.getKey()));
 					continue;
 				}
 				Src v = e.getValue();

@@ -154,8 +154,8 @@ class TopologyRoundTripProperties {
 				1 + r.nextLong(100_000), cpu, 0, start));
 		java.util.Map<String, CostOverride> costs = new java.util.TreeMap<>();
 		if (r.nextBoolean()) {
-			costs.put("netif_rx", CostOverride.ofNs(r.nextLong(10_000)));
-			costs.put("copy",
+			costs.put("enqueue_to_backlog", CostOverride.ofNs(r.nextLong(10_000)));
+			costs.put("copy_user",
 					new CostOverride(r.nextBoolean() ? OptionalLong.empty() : OptionalLong.of(r.nextLong(1000)),
 							OptionalDouble.of(r.nextInt(1000) / 100.0)));
 		}
