@@ -37,7 +37,11 @@ static __always_inline void bump(__u32 slot)
 		__sync_fetch_and_add(v, 1);
 }
 
-SEC("netkit/primary")
+/*
+ * netkit runs the PEER program when the pod transmits (pod -> host), in the pod's own
+ * context, and the PRIMARY program when the host transmits into the pod (datapath.md 1.2).
+ */
+SEC("netkit/peer")
 int pod_egress(struct __sk_buff *skb)
 {
 	void *data = (void *)(long)skb->data;
@@ -75,10 +79,10 @@ int pod_egress(struct __sk_buff *skb)
 	return bpf_redirect_neigh(nic_ifindex, 0, 0, 0);
 }
 
-SEC("netkit/peer")
-int pod_peer(struct __sk_buff *skb)
+SEC("netkit/primary")
+int pod_ingress(struct __sk_buff *skb)
 {
-	/* The peer side sees traffic the host sends into the pod: let it through, counted. */
+	/* The primary program sees traffic the host sends into the pod: let it through, counted. */
 	bump(4);
 	return NETKIT_PASS;
 }

@@ -283,8 +283,8 @@ class ElfLoaderTest {
 	void podEgressUsesNetkitAndRedirects() {
 		BpfObject o = TestElf.load("pod_egress");
 		assertThat(o.programs()).extracting(ProgramSpec::name, ProgramSpec::section, ProgramSpec::attachType)
-			.containsExactly(tuple("pod_egress", "netkit/primary", AttachType.NETKIT_PRIMARY),
-					tuple("pod_peer", "netkit/peer", AttachType.NETKIT_PEER),
+			.containsExactly(tuple("pod_egress", "netkit/peer", AttachType.NETKIT_PEER),
+					tuple("pod_ingress", "netkit/primary", AttachType.NETKIT_PRIMARY),
 					tuple("nic_ingress", "tcx/ingress", AttachType.TCX_INGRESS));
 		assertThat(helpers(o.program("pod_egress"))).contains(69, 23, 152);
 		assertThat(helpers(o.program("nic_ingress"))).contains(155);

@@ -171,7 +171,7 @@ class ObjectProgramsTest {
 		assertThat(r.redirect().ifindex()).isEqualTo(4);
 		assertThat(obj.run("nic_ingress", tcp(ip(192, 0, 2, 2), ip(10, 244, 1, 11), 7000, 40000)).verdict())
 			.isEqualTo("TC_ACT_UNSPEC");
-		assertThat(obj.run("pod_peer", arp()).verdict()).isEqualTo("TC_ACT_OK");
+		assertThat(obj.run("pod_ingress", arp()).verdict()).isEqualTo("TC_ACT_OK");
 		assertThat(obj.map("verdicts").entries()).extracting(e -> u64(e.value(), 0))
 			.containsExactly(1L, 1L, 1L, 1L, 1L);
 	}
