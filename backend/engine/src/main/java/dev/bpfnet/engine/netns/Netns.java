@@ -1,5 +1,7 @@
 package dev.bpfnet.engine.netns;
 
+import dev.bpfnet.engine.sim.SimRandom;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -157,15 +159,11 @@ public final class Netns {
 	}
 
 	/**
-	 * A locally administered unicast MAC ({@code eth_random_addr}) from a SplitMix64 hash
-	 * of (seed, node, device id).
+	 * A locally administered unicast MAC ({@code eth_random_addr}) drawn from the run's
+	 * seeded stream {@code netns/mac/<node>/<device id>} ({@link SimRandom}).
 	 */
 	static MacAddress randomMac(long seed, String nodeName, int id) {
-		long x = seed * 0x9E3779B97F4A7C15L + nodeName.hashCode() * 0xC2B2AE3D27D4EB4FL + id;
-		x = (x ^ (x >>> 30)) * 0xBF58476D1CE4E5B9L;
-		x = (x ^ (x >>> 27)) * 0x94D049BB133111EBL;
-		x ^= x >>> 31;
-		long mac = x & 0xFFFF_FFFF_FFFFL;
+		long mac = new SimRandom(seed).stream("netns/mac/" + nodeName + "/" + id).nextLong() & 0xFFFF_FFFF_FFFFL;
 		mac &= ~(0x01L << 40); // clear multicast
 		mac |= 0x02L << 40; // set local assignment
 		return new MacAddress(mac);
