@@ -1,0 +1,1281 @@
+package dev.bpfnet.engine.datapath;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+
+import dev.bpfnet.bpf.ctx.SkBuff;
+import dev.bpfnet.bpf.helpers.RedirectInfo;
+import dev.bpfnet.engine.cost.CostModel;
+import dev.bpfnet.engine.cost.CostModel.Id;
+import dev.bpfnet.engine.cost.SchedParams;
+import dev.bpfnet.engine.cpu.Cpu;
+import dev.bpfnet.engine.cpu.CpuSet;
+import dev.bpfnet.engine.cpu.IrqHandler;
+import dev.bpfnet.engine.cpu.Skb;
+import dev.bpfnet.engine.cpu.SoftnetData;
+import dev.bpfnet.engine.cpu.Task;
+import dev.bpfnet.engine.cpu.TaskBody;
+import dev.bpfnet.engine.hook.ExecMode;
+import dev.bpfnet.engine.hook.HookEnv;
+import dev.bpfnet.engine.hook.HookHost;
+import dev.bpfnet.engine.hook.HookProgram;
+import dev.bpfnet.engine.hook.HookResult;
+import dev.bpfnet.engine.hook.NetkitSlot;
+import dev.bpfnet.engine.hook.ProgramLoader;
+import dev.bpfnet.engine.hook.TcxChain;
+import dev.bpfnet.engine.netns.EngineFib;
+import dev.bpfnet.engine.netns.Forwarding;
+import dev.bpfnet.engine.netns.NeighbourTable;
+import dev.bpfnet.engine.netns.NetDeviceInfo;
+import dev.bpfnet.engine.netns.NetNamespace;
+import dev.bpfnet.engine.netns.Netns;
+import dev.bpfnet.engine.netns.RouteResult;
+import dev.bpfnet.engine.packet.PacketSpec;
+import dev.bpfnet.engine.packet.PacketTemplate;
+import dev.bpfnet.engine.qdisc.EnqueueResult;
+import dev.bpfnet.engine.qdisc.Qdisc;
+import dev.bpfnet.engine.qdisc.QdiscFactory;
+import dev.bpfnet.engine.qdisc.QdiscKind;
+import dev.bpfnet.engine.qdisc.QdiscListener;
+import dev.bpfnet.engine.qdisc.QdiscRun;
+import dev.bpfnet.engine.qdisc.TxQueue;
+import dev.bpfnet.engine.qdisc.TxRing;
+import dev.bpfnet.engine.sim.EventHandler;
+import dev.bpfnet.engine.sim.Simulator;
+import dev.bpfnet.engine.topology.Attach;
+import dev.bpfnet.engine.topology.BpfnetDevice;
+import dev.bpfnet.engine.topology.Device;
+import dev.bpfnet.engine.topology.DeviceRef;
+import dev.bpfnet.engine.topology.IpAddress;
+import dev.bpfnet.engine.topology.IpEndpoint;
+import dev.bpfnet.engine.topology.NicDevice;
+import dev.bpfnet.engine.topology.Node;
+import dev.bpfnet.engine.topology.ProgramRef;
+import dev.bpfnet.engine.topology.Sysctl;
+import dev.bpfnet.engine.topology.TopologyDocument;
+import dev.bpfnet.engine.topology.VethDevice;
+import dev.bpfnet.engine.trace.Context;
+import dev.bpfnet.engine.trace.CpuAccounting;
+import dev.bpfnet.engine.trace.DropReason;
+import dev.bpfnet.engine.trace.Function;
+import dev.bpfnet.engine.trace.Names;
+import dev.bpfnet.engine.trace.TraceSink;
+import dev.bpfnet.engine.trace.Verdict;
+
+/**
+ * The datapath of one node: its CPUs ({@link CpuSet}), namespaces ({@link Netns}),
+ * devices ({@link NetDevice}), hooks and programs, and the kernel functions that move
+ * skbs between them, each charging its row of the {@link CostModel} and emitting one
+ * trace event in the context it runs in (datapath.md §6 paths A, B, D):
+ *
+ * <pre>
+ * [TASK] udp_sendmsg → ip_output → ip_finish_output2 → neigh_output → __dev_queue_xmit(dev)
+ *   __dev_queue_xmit: local_bh_disable; tcx egress; noqueue → ndo_start_xmit | NIC: qdisc, __qdisc_run, TX ring;
+ *                     local_bh_enable (pending NET_RX runs here, SOFTIRQ on top of the task)
+ *   veth_xmit  → __dev_forward_skb → __netif_rx → enqueue_to_backlog (this CPU) | netif_receive_skb (direct)
+ *   netkit_xmit → netkit_run (PEER slot from the peer, PRIMARY from the primary)
+ *                 PASS → __netif_rx (other end) | REDIRECT → skb_do_redirect (synchronous) | DROP
+ * [SOFTIRQ] net_rx_action → process_backlog → __netif_receive_skb_core(dev): tcx ingress
+ *                 → skb_do_redirect (peer: another round) | ip_rcv → local delivery | ip_forward → ip_output
+ * skb_do_redirect: bpf_redirect → __bpf_tx_skb → __dev_queue_xmit(target), recursion limit 8
+ *                  BPF_F_INGRESS → __bpf_rx_skb → __netif_rx; bpf_redirect_neigh → route + neigh_output;
+ *                  bpf_redirect_peer (tc ingress only) → skb_get_peer_dev → another round on the peer
+ * </pre>
+ *
+ * <p>
+ * <b>Simplifications</b> (besides those of {@link NetDevice}):
+ * {@code dev_hard_start_xmit} is folded into {@code ndo_start_xmit} (virtual devices) and
+ * {@code sch_direct_xmit} (NIC); {@code process_backlog} calls
+ * {@code __netif_receive_skb_core} directly (no separate {@code __netif_receive_skb}
+ * event); IPv4 only; ARP is not modelled (a next hop without a static or NOARP neighbour
+ * is dropped with {@code NEIGH_FAILED}); every UDP, TCP or ICMP packet to a local address
+ * is counted as delivered to a sink ({@code udp_rcv} → {@code consume_skb}, no sockets,
+ * no receive queue); {@code eth_type_trans} always sets {@code PACKET_HOST};
+ * {@code bpf_clone_redirect} clones and {@code bpf_redirect_map} are not executed (the
+ * latter drops); the cost overrides of the topology are not applied; TX completion is not
+ * a NAPI poll: descriptors are reclaimed when their frame has left, at no CPU cost, and a
+ * ring that had stopped its queue raises a TX interrupt on the NIC's {@code irq_cpu} that
+ * reschedules the qdisc (NET_TX); netkit headroom/tailroom and L2-mode {@code pkt_type}
+ * are not modelled.
+ *
+ * <p>
+ * Allocation per packet: the packet itself ({@link Packet}, {@link Skb}, {@link SkBuff}),
+ * an {@link IpAddress} per route lookup, and the packet template of each
+ * {@link #sendUdp}. Not thread-safe: build and run it on one thread.
+ */
+public final class Datapath {
+
+	/** {@code XMIT_RECURSION_LIMIT} (include/linux/netdevice.h). */
+	public static final int XMIT_RECURSION_LIMIT = 8;
+
+	/** Source port of {@link #sendUdp} datagrams. */
+	public static final int UDP_SOURCE_PORT = 40000;
+
+	private static final int ETH_HLEN = 14;
+
+	private static final int ETH_P_IP = 0x0800;
+
+	private static final int EINVAL = -22;
+
+	private static final int EAGAIN = -11;
+
+	/**
+	 * How to build a datapath.
+	 *
+	 * @param mode how programs run (JIT or interpreter)
+	 * @param trace the sink every event goes to ({@link TraceSink#NONE} for recording
+	 * off)
+	 * @param sched scheduling and softirq parameters; the node's sysctls replace its
+	 * budget, softirq limits and policy
+	 * @param costs the cost table
+	 */
+	public record Options(ExecMode mode, TraceSink trace, SchedParams sched, CostModel costs) {
+
+		public Options {
+			Objects.requireNonNull(mode, "mode");
+			Objects.requireNonNull(trace, "trace");
+			Objects.requireNonNull(sched, "sched");
+			Objects.requireNonNull(costs, "costs");
+		}
+
+		/** Interpreter, the given sink, default scheduling and costs. */
+		public static Options of(TraceSink trace) {
+			return new Options(ExecMode.INTERPRETER, trace, SchedParams.defaults(), CostModel.defaults());
+		}
+
+	}
+
+	private final TopologyDocument doc;
+
+	private final String node;
+
+	private final Simulator sim;
+
+	private final CpuAccounting accounting;
+
+	private final CpuSet cpus;
+
+	private final CostModel costs;
+
+	private final Netns netns;
+
+	private final NetDevice[] devices;
+
+	private final EngineFib[] fibs;
+
+	private final List<HookEnv> envs;
+
+	private final SortedMap<String, HookProgram> programs;
+
+	private final TraceSink trace;
+
+	private final Names names = new Names();
+
+	private final int[] xmitRecursion;
+
+	private final int[] rxRecursion;
+
+	private final List<ArrayDeque<NetDevice>> txScheduled = new ArrayList<>();
+
+	private final RouteResult route = new RouteResult();
+
+	private final QdiscRun qdiscRun;
+
+	private final LongCounter delivered = new LongCounter();
+
+	private final EventHandler phyHandler = (s, arg) -> phyTx((int) arg);
+
+	private final NicTxQueue nicTxQueue = new NicTxQueue();
+
+	private final Departed departed = new Departed();
+
+	private final IrqHandler txWakeIrq = this::txWake;
+
+	/** The CPU of the running chain (for callbacks: qdisc drops, TX queue). */
+	private Cpu current;
+
+	/** The namespace {@code bpf_fib_lookup} answers in during a program run. */
+	private int fibNs;
+
+	private int fibLen;
+
+	private long nextSkbId;
+
+	private long deliveredTotal;
+
+	private long dropped;
+
+	private long sendErrors;
+
+	/**
+	 * Builds the datapath of {@code nodeName}.
+	 * @param doc the topology
+	 * @param nodeName the node to build
+	 * @param objectBase directory the programs' {@code object} paths are relative to
+	 * @param options mode, trace sink, parameters
+	 * @throws IllegalArgumentException if the node does not exist
+	 * @throws dev.bpfnet.engine.hook.ProgramLoadException if a program cannot be loaded
+	 */
+	public Datapath(TopologyDocument doc, String nodeName, Path objectBase, Options options) {
+		this.doc = Objects.requireNonNull(doc, "doc");
+		this.node = Objects.requireNonNull(nodeName, "nodeName");
+		Objects.requireNonNull(objectBase, "objectBase");
+		Objects.requireNonNull(options, "options");
+		Node n = doc.node(nodeName)
+			.orElseThrow(() -> new IllegalArgumentException("node: no node called " + nodeName + " in " + doc.name()));
+		this.trace = options.trace();
+		this.costs = options.costs();
+		this.sim = new Simulator();
+		this.accounting = new CpuAccounting(n.cpus());
+		CpuSet.Config cfg = new CpuSet.Config(n.cpus(), 0, 0, 0, n.sysctl().netdevMaxBacklog(), n.sysctl().devWeight());
+		this.cpus = new CpuSet(this.sim, cfg, withSysctl(options.sched(), n.sysctl()), this.costs, this.accounting,
+				this.trace);
+		this.qdiscRun = new QdiscRun(n.sysctl().devWeight());
+		this.xmitRecursion = new int[n.cpus()];
+		this.rxRecursion = new int[n.cpus()];
+		this.netns = Netns.fromTopology(doc, nodeName);
+		this.fibs = new EngineFib[this.netns.namespaces().size()];
+		for (NetNamespace ns : this.netns.namespaces()) {
+			this.fibs[ns.id()] = new EngineFib(ns);
+			this.names.register(Names.Kind.NETNS, ns.id(), nodeName + "/" + ns.name());
+		}
+		this.devices = buildDevices(n.cpus());
+		HookHost host = new HookHost(this::clock, line -> {
+		}, (params, flags) -> this.fibs[this.fibNs].fibLookup(params, flags, this.fibLen),
+				ifindex -> this.fibs[this.fibNs].namespace().device(ifindex) != null);
+		this.envs = HookEnv.perCpu(n.cpus(), host, doc.seed(), this.costs);
+		this.programs = loadPrograms(objectBase, n.cpus(), options.mode());
+		for (int c = 0; c < n.cpus(); c++) {
+			Cpu cpu = this.cpus.cpu(c);
+			cpu.softnet().setRxHandler((cc, skb) -> receiveFromBacklog(cc, (Packet) skb.payload()));
+			cpu.openSoftirq(Cpu.NET_TX_SOFTIRQ, this::netTxAction);
+			this.txScheduled.add(new ArrayDeque<>());
+		}
+		this.cpus.registerNames(this.names, nodeName + "/");
+	}
+
+	/**
+	 * The node's sysctls over the scheduling parameters: {@code netdev_budget},
+	 * {@code netdev_budget_usecs}, the softirq restart and time limits and the softirq
+	 * policy.
+	 */
+	static SchedParams withSysctl(SchedParams p, Sysctl s) {
+		SchedParams.SoftirqPolicy policy = (s.softirqPolicy() == Sysctl.SoftirqPolicy.PRE_6_5)
+				? SchedParams.SoftirqPolicy.PRE_6_5 : SchedParams.SoftirqPolicy.SINCE_6_5;
+		return new SchedParams(policy, p.hz(), s.softirqTimeLimitNs(), s.softirqRestartLimit(), s.netdevBudget(),
+				s.netdevBudgetNs(), p.baseSliceNs(), p.wakeupLatencyNs(), p.ipiDeliveryNs(), p.idleExitNs(),
+				p.irqCoalesceNs(), p.irqCoalescePackets());
+	}
+
+	private long clock() {
+		Cpu c = this.cpus.running();
+		return (c != null) ? c.now() : this.sim.now();
+	}
+
+	// =====================================================================
+	// building
+	// =====================================================================
+
+	private NetDevice[] buildDevices(int cpuCount) {
+		NetDevice[] out = new NetDevice[this.netns.deviceCount()];
+		TreeMap<Integer, NetkitSlot> slots = new TreeMap<>();
+		int nextQueue = cpuCount;
+		for (NetNamespace ns : this.netns.namespaces()) {
+			for (NetDeviceInfo info : ns.devices()) {
+				String path = this.node + "/" + ns.name() + "/" + info.name();
+				this.names.register(Names.Kind.DEVICE, info.deviceId(), path);
+				if (info.kind() == NetDeviceInfo.Kind.LOOPBACK) {
+					out[info.deviceId()] = new NetDevice(info, NetDevice.Kind.LOOPBACK, ns.id(), path, false, null,
+							null, null, null, TraceSink.NO_ID, TraceSink.NO_ID, 0, Id.QDISC_NOQUEUE);
+					continue;
+				}
+				TopologyDocument.DeviceView view = this.doc.device(new DeviceRef(this.node, ns.name(), info.name()))
+					.orElseThrow(() -> new IllegalStateException("no declaration for " + path));
+				Device decl = view.declaration();
+				switch (info.kind()) {
+					case VETH -> out[info.deviceId()] = new NetDevice(info, NetDevice.Kind.VETH, ns.id(), path,
+							rxDelivery((VethDevice) decl, view.peerEnd()) == VethDevice.RxDelivery.DIRECT, null, null,
+							null, null, TraceSink.NO_ID, TraceSink.NO_ID, 0, Id.QDISC_NOQUEUE);
+					case BPFNET -> {
+						BpfnetDevice nk = (BpfnetDevice) decl;
+						int primaryId = info.bpfnetPrimary() ? info.deviceId() : info.peerId();
+						NetkitSlot slot = slots.get(primaryId);
+						if (slot == null) {
+							NetDeviceInfo p = this.netns.device(primaryId);
+							NetNamespace pns = this.netns.namespaceOf(primaryId);
+							slot = NetkitSlot.of(new DeviceRef(this.node, pns.name(), p.name()), nk);
+							slots.put(primaryId, slot);
+						}
+						BpfnetDevice.Scrub scrub = info.bpfnetPrimary() ? nk.scrub() : nk.peerScrub();
+						out[info.deviceId()] = new NetDevice(info, NetDevice.Kind.BPFNET, ns.id(), path, false, slot,
+								scrub, null, null, TraceSink.NO_ID, TraceSink.NO_ID, 0, Id.QDISC_NOQUEUE);
+					}
+					case NIC -> {
+						NicDevice nic = (NicDevice) decl;
+						Qdisc<Packet> q = QdiscFactory.create(QdiscKind.ofKey(nic.qdisc().key()), nic.txqueuelen(),
+								info.mtu());
+						TxRing<Packet> ring = new TxRing<>(TxRing.Config.of(nic.txRing(), nic.rate(), nic.bqlLimit()));
+						int qid = nextQueue++;
+						int rid = nextQueue++;
+						this.names.register(Names.Kind.QUEUE, qid, path + "/qdisc");
+						this.names.register(Names.Kind.QUEUE, rid, path + "/tx_ring");
+						int costId = switch (nic.qdisc()) {
+							case NOQUEUE -> Id.QDISC_NOQUEUE;
+							case PFIFO_FAST -> Id.QDISC_PFIFO_FAST;
+							case FQ_CODEL -> Id.QDISC_FQ_CODEL;
+						};
+						int irqCpu = Math.min(nic.irqCpu(), cpuCount - 1);
+						NetDevice d = new NetDevice(info, NetDevice.Kind.NIC, ns.id(), path, false, null, null, q, ring,
+								qid, rid, irqCpu, costId);
+						ring.setListener(new TxRing.Listener<Packet>() {
+							@Override
+							public void woken(long nowNs) {
+								d.txWoken = true;
+							}
+						});
+						q.setListener(new QdiscListener<Packet>() {
+							@Override
+							public void dropped(long nowNs, Packet packet, DropReason reason) {
+								qdiscDropped(d, packet, reason);
+							}
+						});
+						out[info.deviceId()] = d;
+					}
+					default -> throw new IllegalStateException("unexpected device kind " + info.kind());
+				}
+			}
+		}
+		return out;
+	}
+
+	/** How frames are received on this end of a veth pair. */
+	private static VethDevice.RxDelivery rxDelivery(VethDevice veth, boolean peerEnd) {
+		return peerEnd ? veth.peer().rxDelivery() : veth.rxDelivery();
+	}
+
+	private SortedMap<String, HookProgram> loadPrograms(Path base, int cpuCount, ExecMode mode) {
+		TreeSet<String> wanted = new TreeSet<>();
+		for (Attach a : this.doc.attach()) {
+			if (a.device().node().equals(this.node)) {
+				wanted.add(a.program());
+			}
+		}
+		List<ProgramRef> refs = new ArrayList<>();
+		for (String name : wanted) {
+			refs.add(this.doc.program(name)
+				.orElseThrow(() -> new IllegalArgumentException("attach: no program called " + name)));
+		}
+		ProgramLoader loader = new ProgramLoader(base::resolve,
+				ref -> this.netns.device(DeviceRef.of(ref))
+					.orElseThrow(() -> new IllegalArgumentException("no device " + ref + " on node " + this.node))
+					.ifindex(),
+				cpuCount, mode);
+		SortedMap<String, HookProgram> loaded = loader.loadAll(refs);
+		for (Attach a : this.doc.attach()) {
+			if (!a.device().node().equals(this.node)) {
+				continue;
+			}
+			HookProgram p = loaded.get(a.program());
+			NetDevice d = device(a.device());
+			switch (a.hook()) {
+				case TCX_INGRESS -> d.tcxIngress.attach(p, a.order());
+				case TCX_EGRESS -> d.tcxEgress.attach(p, a.order());
+				case PRIMARY, PEER -> {
+					if (d.slot == null) {
+						throw new IllegalArgumentException("attach: " + a.device() + " is not a bpfnet device");
+					}
+					d.slot.attach(a, p);
+				}
+			}
+		}
+		return loaded;
+	}
+
+	// =====================================================================
+	// accessors
+	// =====================================================================
+
+	/** The node's name. */
+	public String node() {
+		return this.node;
+	}
+
+	/** The simulator. */
+	public Simulator simulator() {
+		return this.sim;
+	}
+
+	/** The node's CPUs. */
+	public CpuSet cpus() {
+		return this.cpus;
+	}
+
+	/** CPU time accounting. */
+	public CpuAccounting accounting() {
+		return this.accounting;
+	}
+
+	/** The namespaces. */
+	public Netns netns() {
+		return this.netns;
+	}
+
+	/** The names of CPUs, tasks, devices, namespaces and queues. */
+	public Names names() {
+		return this.names;
+	}
+
+	/** The loaded programs by topology name. */
+	public SortedMap<String, HookProgram> programs() {
+		return this.programs;
+	}
+
+	/** Every device, by node-wide id. */
+	public List<NetDevice> devices() {
+		return List.of(this.devices);
+	}
+
+	/** The device with node-wide id {@code id}. */
+	public NetDevice device(int id) {
+		return this.devices[id];
+	}
+
+	/** The device {@code ref} names. */
+	public NetDevice device(DeviceRef ref) {
+		NetDeviceInfo info = this.netns.device(ref)
+			.orElseThrow(() -> new IllegalArgumentException("device: no device " + ref + " on node " + this.node));
+		return this.devices[info.deviceId()];
+	}
+
+	/** The device {@code "node/ns/dev"} names. */
+	public NetDevice device(String ref) {
+		return device(DeviceRef.of(ref));
+	}
+
+	/** Packets delivered locally (all namespaces). */
+	public long delivered() {
+		return this.deliveredTotal;
+	}
+
+	/**
+	 * Packets delivered in namespace {@code nsName} to {@code endpoint} ({@code ip:port};
+	 * port 0 for ICMP).
+	 */
+	public long delivered(String nsName, String endpoint) {
+		NetNamespace ns = namespace(nsName);
+		int colon = endpoint.lastIndexOf(':');
+		IpAddress ip = IpAddress.of(endpoint.substring(0, colon));
+		int port = Integer.parseInt(endpoint.substring(colon + 1));
+		return this.delivered.get(deliveryKey(ns.id(), (int) ip.lo(), port));
+	}
+
+	/**
+	 * Packets dropped: by the datapath functions, the qdiscs and the backlogs (every
+	 * {@code kfree_skb_reason} event).
+	 */
+	public long dropped() {
+		long backlog = 0;
+		for (int c = 0; c < this.cpus.size(); c++) {
+			backlog += this.cpus.cpu(c).softnet().dropped();
+		}
+		return this.dropped + backlog;
+	}
+
+	/** {@link #sendUdp} calls that failed before an skb existed (no route). */
+	public long sendErrors() {
+		return this.sendErrors;
+	}
+
+	/** Frames that left on the wire of any NIC. */
+	public long transmitted() {
+		long n = 0;
+		for (NetDevice d : this.devices) {
+			n += d.phyTxPackets;
+		}
+		return n;
+	}
+
+	private NetNamespace namespace(String nsName) {
+		return this.netns.namespace(nsName)
+			.orElseThrow(() -> new IllegalArgumentException("namespace: no namespace " + nsName + " on " + this.node));
+	}
+
+	// =====================================================================
+	// sending and running
+	// =====================================================================
+
+	/**
+	 * Sends one UDP datagram from a task in namespace {@code nsName}: at {@code atNs} a
+	 * process-context task on CPU {@code cpu} runs {@code udp_sendmsg}, builds the packet
+	 * with a {@link PacketTemplate} (source address from the output route, source port
+	 * {@link #UDP_SOURCE_PORT}) and calls {@code ip_output}.
+	 * @param nsName the sending namespace
+	 * @param destination {@code a.b.c.d:port}
+	 * @param payloadBytes UDP payload size, {@code >= 0}
+	 * @param cpu the CPU index
+	 * @param atNs when, not before the simulator's time
+	 * @return the task (blocked after its one step)
+	 */
+	public Task sendUdp(String nsName, String destination, int payloadBytes, int cpu, long atNs) {
+		NetNamespace ns = namespace(nsName);
+		IpEndpoint dst = IpEndpoint.of(destination);
+		if (dst.address().family() != IpAddress.Family.IPV4) {
+			throw new IllegalArgumentException("destination: only IPv4 is modelled, got " + destination);
+		}
+		if (payloadBytes < 0 || payloadBytes > 65_000) {
+			throw new IllegalArgumentException("payloadBytes must be 0..65000, got " + payloadBytes);
+		}
+		Task t = this.cpus.createTask(cpu, "udp-sender/" + nsName + "/" + this.cpus.tasks().size(), (c, self) -> {
+			udpSendmsg(c, ns, dst, payloadBytes);
+			return TaskBody.BLOCK;
+		});
+		this.names.register(Names.Kind.TASK, t.id(), this.node + "/" + t.name());
+		this.cpus.wakeAt(t, atNs);
+		return t;
+	}
+
+	/** Runs the simulation up to {@code untilNs} (batch mode). */
+	public void run(long untilNs) {
+		this.sim.runUntil(untilNs);
+	}
+
+	/** Runs until no event is left. */
+	public void runToCompletion() {
+		this.sim.run();
+	}
+
+	// =====================================================================
+	// sockets and IPv4 output
+	// =====================================================================
+
+	private void udpSendmsg(Cpu cpu, NetNamespace ns, IpEndpoint dst, int payloadBytes) {
+		this.current = cpu;
+		Forwarding.routeOutput(ns, dst.address(), 0, this.route);
+		if (this.route.decision == RouteResult.Decision.DROP) {
+			cpu.trace(Function.UDP_SENDMSG, null);
+			cpu.spend(Id.UDP_SENDMSG, payloadBytes);
+			this.sendErrors++;
+			return;
+		}
+		int oif = this.route.ifindex;
+		IpAddress nextHop = this.route.nextHop;
+		IpAddress src = this.route.source;
+		NetDeviceInfo out = ns.device(oif);
+		PacketSpec spec = new PacketSpec(PacketSpec.Ethernet.of(out.mac().value(), 0), null,
+				PacketSpec.Ipv4.of(inet4(src), inet4(dst.address())), PacketSpec.Udp.of(UDP_SOURCE_PORT, dst.port()),
+				PacketSpec.Payload.of(new byte[payloadBytes]));
+		byte[] frame = PacketTemplate.of(spec).newPacket();
+		Packet p = newPacket(frame, out.deviceId(), ns.id(), cpu.now(),
+				(int) src.lo() * 31 + (int) dst.address().lo() * 17 + dst.port());
+		ev(cpu, Function.UDP_SENDMSG, p);
+		cpu.spend(Id.UDP_SENDMSG, payloadBytes);
+		ipOutput(cpu, p, ns, oif, nextHop);
+	}
+
+	private Packet newPacket(byte[] frame, int deviceId, int nsId, long nowNs, int hash) {
+		SkBuff buf = new SkBuff(frame);
+		buf.protocol = Short.reverseBytes((short) (((frame[12] & 0xff) << 8) | (frame[13] & 0xff))) & 0xffff;
+		buf.ifindex = this.devices[deviceId].ifindex();
+		Skb skb = new Skb(this.nextSkbId++, frame.length, null, deviceId, nsId, nowNs);
+		return new Packet(skb, buf, hash);
+	}
+
+	private static Inet4Address inet4(IpAddress a) {
+		long v = a.lo();
+		try {
+			return (Inet4Address) InetAddress
+				.getByAddress(new byte[] { (byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v });
+		}
+		catch (UnknownHostException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/** {@code ip_output}: the route is already chosen ({@code oif}, {@code nextHop}). */
+	private void ipOutput(Cpu cpu, Packet p, NetNamespace ns, int oif, IpAddress nextHop) {
+		NetDevice out = this.devices[ns.device(oif).deviceId()];
+		moveTo(p, out);
+		ev(cpu, Function.IP_OUTPUT, p);
+		cpu.spend(Id.IP_OUTPUT, 0);
+		ev(cpu, Function.IP_FINISH_OUTPUT2, p);
+		neighOutput(cpu, p, ns, out, nextHop);
+	}
+
+	/**
+	 * {@code ip_finish_output2}'s neighbour step ({@code ip_neigh_for_gw} →
+	 * {@code neigh_output}): fills the Ethernet addresses from the neighbour entry and
+	 * transmits; a miss on an ARP device drops with {@code NEIGH_FAILED} (ARP not
+	 * modelled).
+	 */
+	private void neighOutput(Cpu cpu, Packet p, NetNamespace ns, NetDevice out, IpAddress nextHop) {
+		NeighbourTable nt = ns.neighbours();
+		int slot = nt.resolveForOutput(out.info, nextHop);
+		if (slot == NeighbourTable.MISS || !nt.validAt(slot)) {
+			drop(cpu, p, DropReason.NEIGH_FAILED);
+			return;
+		}
+		p.putMac(0, nt.macAt(slot));
+		p.putMac(6, out.info.mac().value());
+		ev(cpu, Function.NEIGH_OUTPUT, p);
+		devQueueXmit(cpu, out, p);
+	}
+
+	// =====================================================================
+	// __dev_queue_xmit and the NIC
+	// =====================================================================
+
+	/**
+	 * {@code __dev_queue_xmit} (net/core/dev.c): BH disabled inside
+	 * ({@code rcu_read_lock_bh}), tcx egress, then noqueue → {@code ndo_start_xmit} on a
+	 * virtual device (with the {@code dev_xmit_recursion} check) or the NIC's qdisc.
+	 * Softirqs raised inside run at the final {@code local_bh_enable}.
+	 */
+	void devQueueXmit(Cpu cpu, NetDevice dev, Packet p) {
+		this.current = cpu;
+		moveTo(p, dev);
+		ev(cpu, Function.DEV_QUEUE_XMIT, p);
+		cpu.spend(Id.DEV_QUEUE_XMIT, 0);
+		cpu.localBhDisable();
+		xmitLocked(cpu, dev, p);
+		cpu.localBhEnable();
+	}
+
+	private void xmitLocked(Cpu cpu, NetDevice dev, Packet p) {
+		if (!dev.tcxEgress.isEmpty()) {
+			HookResult r = runTcx(cpu, dev, dev.tcxEgress, p);
+			evVerdict(cpu, Function.TCX_EGRESS, p, r.code());
+			cpu.spend(Id.TCX_EGRESS, 0);
+			cpu.spendNs(r.cpuNs());
+			Verdict v = r.verdict();
+			if (r.dropped()) {
+				dev.txDropped++;
+				drop(cpu, p, r.dropReason());
+				return;
+			}
+			if (v == Verdict.REDIRECT) {
+				redirect(cpu, p, r.redirect(), false);
+				return;
+			}
+		}
+		if (dev.kind == NetDevice.Kind.NIC) {
+			nicXmit(cpu, dev, p);
+			return;
+		}
+		cpu.spend(Id.QDISC_NOQUEUE, 0);
+		int c = cpu.index();
+		if (this.xmitRecursion[c] > XMIT_RECURSION_LIMIT) {
+			dev.txDropped++;
+			drop(cpu, p, DropReason.RECURSION_LIMIT);
+			return;
+		}
+		this.xmitRecursion[c]++;
+		dev.txPackets++;
+		switch (dev.kind) {
+			case VETH -> vethXmit(cpu, dev, p);
+			case BPFNET -> netkitXmit(cpu, dev, p);
+			case LOOPBACK -> loopbackXmit(cpu, dev, p);
+			default -> throw new IllegalStateException("unexpected " + dev);
+		}
+		this.xmitRecursion[c]--;
+	}
+
+	/**
+	 * {@code __dev_xmit_skb} on a NIC: bypass ({@code TCQ_F_CAN_BYPASS}, empty qdisc) or
+	 * enqueue, then {@code __qdisc_run}; a run that must continue raises NET_TX
+	 * ({@code __netif_schedule}).
+	 */
+	private void nicXmit(Cpu cpu, NetDevice dev, Packet p) {
+		ev(cpu, Function.DEV_XMIT_SKB, p);
+		cpu.spend(dev.qdiscCostId, 0);
+		Qdisc<Packet> q = dev.qdisc;
+		NicTxQueue txq = nicTxQueue(dev, cpu);
+		if (q.canBypass() && q.isEmpty() && !dev.ring.stopped()) {
+			if (txq.startXmit(p, cpu.now())) {
+				return;
+			}
+		}
+		EnqueueResult er = q.enqueue(p, cpu.now());
+		if (er == EnqueueResult.SUCCESS || er == EnqueueResult.CN) {
+			ev(cpu, Function.QDISC_ENQUEUE, p, p.skb().deviceId(), p.skb().netnsId(), dev.qdiscQueueId,
+					q.backlogPackets(), TraceSink.NO_VERDICT, DropReason.NOT_DROPPED_YET);
+		}
+		qdiscRun(cpu, dev);
+	}
+
+	private void qdiscRun(Cpu cpu, NetDevice dev) {
+		NicTxQueue txq = nicTxQueue(dev, cpu);
+		this.trace.event(cpu.now(), TraceSink.NO_SKB, cpu.id(), ctx(cpu), cpu.contextTaskId(), Function.QDISC_RUN,
+				dev.id(), dev.nsId, dev.qdiscQueueId, dev.qdisc.backlogPackets(), TraceSink.NO_VERDICT,
+				DropReason.NOT_DROPPED_YET);
+		txq.fromRun = true;
+		QdiscRun.Stop stop = this.qdiscRun.run(dev.qdisc, txq, cpu.now());
+		txq.fromRun = false;
+		if (stop.reschedule() && !dev.txScheduled) {
+			dev.txScheduled = true;
+			this.trace.event(cpu.now(), TraceSink.NO_SKB, cpu.id(), ctx(cpu), cpu.contextTaskId(),
+					Function.NETIF_SCHEDULE, dev.id(), dev.nsId, dev.qdiscQueueId, dev.qdisc.backlogPackets(),
+					TraceSink.NO_VERDICT, DropReason.NOT_DROPPED_YET);
+			this.txScheduled.get(cpu.index()).addLast(dev);
+			cpu.raiseSoftirq(Cpu.NET_TX_SOFTIRQ);
+		}
+	}
+
+	/** {@code net_tx_action}: runs the qdiscs scheduled on this CPU. */
+	private void netTxAction(Cpu cpu) {
+		this.current = cpu;
+		cpu.trace(Function.NET_TX_ACTION, null);
+		ArrayDeque<NetDevice> list = this.txScheduled.get(cpu.index());
+		for (int n = list.size(); n > 0; n--) {
+			NetDevice dev = list.pollFirst();
+			dev.txScheduled = false;
+			qdiscRun(cpu, dev);
+		}
+	}
+
+	private NicTxQueue nicTxQueue(NetDevice dev, Cpu cpu) {
+		this.nicTxQueue.dev = dev;
+		this.nicTxQueue.cpu = cpu;
+		this.nicTxQueue.fromRun = false;
+		return this.nicTxQueue;
+	}
+
+	/**
+	 * The NIC TX queue as {@code __qdisc_run} drives it: {@code sch_direct_xmit} (with
+	 * {@code dev_hard_start_xmit}) and the driver's {@code ndo_start_xmit} onto the ring,
+	 * charging and tracing each packet; schedules the frame's departure.
+	 */
+	private final class NicTxQueue implements TxQueue<Packet> {
+
+		NetDevice dev;
+
+		Cpu cpu;
+
+		/** Whether {@code __qdisc_run} dequeued the packet (else: the bypass path). */
+		boolean fromRun;
+
+		@Override
+		public boolean stopped() {
+			return this.dev.ring.stopped();
+		}
+
+		@Override
+		public boolean startXmit(Packet p, long nowNs) {
+			Cpu c = this.cpu;
+			NetDevice d = this.dev;
+			if (this.fromRun) {
+				ev(c, Function.QDISC_DEQUEUE, p, p.skb().deviceId(), p.skb().netnsId(), d.qdiscQueueId,
+						d.qdisc.backlogPackets(), TraceSink.NO_VERDICT, DropReason.NOT_DROPPED_YET);
+			}
+			ev(c, Function.SCH_DIRECT_XMIT, p, p.skb().deviceId(), p.skb().netnsId(), d.qdiscQueueId,
+					d.qdisc.backlogPackets(), TraceSink.NO_VERDICT, DropReason.NOT_DROPPED_YET);
+			c.spend(Id.SCH_DIRECT_XMIT, 0);
+			long departure = d.ring.post(p, c.now());
+			if (departure < 0) {
+				return false;
+			}
+			d.txPackets++;
+			ev(c, Function.NDO_START_XMIT, p, p.skb().deviceId(), p.skb().netnsId(), d.ringQueueId, d.ring.inUse(),
+					TraceSink.NO_VERDICT, DropReason.NOT_DROPPED_YET);
+			c.spend(Id.NDO_START_XMIT, p.len());
+			c.spend(Id.TX_DOORBELL, 0);
+			Datapath.this.sim.scheduleAt(Math.max(departure, Datapath.this.sim.now()), Datapath.this.phyHandler,
+					d.id());
+			return true;
+		}
+
+	}
+
+	/**
+	 * The frames of a NIC that have left by now: traced as {@code phy_tx} (stamped on the
+	 * NIC's IRQ CPU in HARDIRQ context, charging nothing: a hardware event), and their
+	 * descriptors reclaimed (TX completion by NAPI is not modelled).
+	 */
+	private void phyTx(int deviceId) {
+		NetDevice d = this.devices[deviceId];
+		this.departed.dev = d;
+		this.departed.cpuId = this.cpus.cpu(d.irqCpu).id();
+		d.ring.clean(this.sim.now(), Math.max(1, d.ring.inUse()), this.departed);
+		if (d.txWoken) {
+			d.txWoken = false;
+			this.cpus.cpu(d.irqCpu).raiseIrq(this.txWakeIrq, d.id());
+		}
+	}
+
+	/**
+	 * The TX interrupt after the ring has room again: {@code netif_tx_wake_queue} →
+	 * {@code __netif_schedule} (NET_TX, run at {@code irq_exit}). A stand-in for the
+	 * driver's TX clean in NAPI poll, which is not modelled yet.
+	 */
+	private void txWake(Cpu cpu, long arg) {
+		NetDevice d = this.devices[(int) arg];
+		this.current = cpu;
+		cpu.spend(Id.IRQ_HANDLER, 0);
+		this.trace.event(cpu.now(), TraceSink.NO_SKB, cpu.id(), ctx(cpu), cpu.contextTaskId(),
+				Function.NETIF_TX_WAKE_QUEUE, d.id(), d.nsId, d.ringQueueId, d.ring.inUse(), TraceSink.NO_VERDICT,
+				DropReason.NOT_DROPPED_YET);
+		if (!d.txScheduled && !d.qdisc.isEmpty()) {
+			d.txScheduled = true;
+			this.trace.event(cpu.now(), TraceSink.NO_SKB, cpu.id(), ctx(cpu), cpu.contextTaskId(),
+					Function.NETIF_SCHEDULE, d.id(), d.nsId, d.qdiscQueueId, d.qdisc.backlogPackets(),
+					TraceSink.NO_VERDICT, DropReason.NOT_DROPPED_YET);
+			this.txScheduled.get(cpu.index()).addLast(d);
+			cpu.raiseSoftirq(Cpu.NET_TX_SOFTIRQ);
+		}
+	}
+
+	/** Receives each frame that left a NIC's wire (reused: no allocation per frame). */
+	private final class Departed implements Consumer<Packet> {
+
+		NetDevice dev;
+
+		int cpuId;
+
+		@Override
+		public void accept(Packet p) {
+			NetDevice d = this.dev;
+			d.phyTxPackets++;
+			d.phyTxBytes += p.len();
+			Datapath.this.trace.event(Datapath.this.sim.now(), p.id(), this.cpuId, Context.HARDIRQ, TraceSink.NO_ID,
+					Function.PHY_TX, d.id(), d.nsId, d.ringQueueId, d.ring.inUse(), TraceSink.NO_VERDICT,
+					DropReason.NOT_DROPPED_YET);
+		}
+
+	}
+
+	private void qdiscDropped(NetDevice d, Packet p, DropReason reason) {
+		Cpu c = this.current;
+		this.dropped++;
+		d.txDropped++;
+		ev(c, Function.KFREE_SKB_REASON, p, p.skb().deviceId(), p.skb().netnsId(), d.qdiscQueueId,
+				d.qdisc.backlogPackets(), TraceSink.NO_VERDICT, reason);
+		c.spend(Id.KFREE_SKB_REASON, 0);
+	}
+
+	// =====================================================================
+	// veth, netkit, loopback
+	// =====================================================================
+
+	/**
+	 * {@code veth_xmit} → {@code veth_forward_skb}: {@code __dev_forward_skb} (MTU check,
+	 * scrub, {@code eth_type_trans}, skb->dev = peer), then {@code __netif_rx} into this
+	 * CPU's backlog, or, with {@code rx_delivery: direct}, {@code netif_receive_skb}
+	 * inline.
+	 */
+	private void vethXmit(Cpu cpu, NetDevice dev, Packet p) {
+		NetDevice peer = this.devices[dev.info.peerId()];
+		ev(cpu, Function.VETH_XMIT, p);
+		cpu.spend(Id.VETH_XMIT, 0);
+		// __dev_forward_skb: is_skb_forwardable (mtu + hard_header_len + VLAN_HLEN)
+		if (p.buf().len() > peer.info.mtu() + ETH_HLEN + 4) {
+			moveTo(p, peer);
+			peer.rxDropped++;
+			dev.txDropped++;
+			drop(cpu, p, DropReason.NOT_SPECIFIED);
+			return;
+		}
+		scrub(p, dev.nsId != peer.nsId);
+		p.buf().priority = 0;
+		moveTo(p, peer);
+		p.buf().pktType = SkBuff.PACKET_HOST;
+		ev(cpu, Function.DEV_FORWARD_SKB, p);
+		if (peer.rxDirect) {
+			netifReceiveSkb(cpu, peer, p);
+		}
+		else {
+			netifRx(cpu, p);
+		}
+	}
+
+	/**
+	 * {@code netkit_xmit} of {@code dev}: {@code netkit_prep_forward} (scrub; across
+	 * namespaces tstamp, and with scrub {@code default} mark and priority), skb->dev =
+	 * the other end, the slot of the transmitting end ({@code netkit_run}, traced with
+	 * the verdict only when a program is attached; otherwise the policy's verdict is on
+	 * the {@code netkit_xmit} event), then PASS → {@code __netif_rx}, REDIRECT →
+	 * {@code skb_do_redirect} in this context, DROP → {@code kfree_skb} (NOT_SPECIFIED).
+	 */
+	private void netkitXmit(Cpu cpu, NetDevice dev, Packet p) {
+		NetDevice peer = this.devices[dev.info.peerId()];
+		NetkitSlot.Side side = dev.info.bpfnetPrimary() ? NetkitSlot.Side.PRIMARY : NetkitSlot.Side.PEER;
+		boolean xnet = dev.nsId != peer.nsId;
+		scrub(p, xnet);
+		if (xnet && dev.scrub == BpfnetDevice.Scrub.DEFAULT) {
+			p.buf().mark = 0;
+			p.buf().priority = 0;
+		}
+		moveTo(p, peer);
+		p.buf().pktType = SkBuff.PACKET_HOST;
+		p.buf().ingressIfindex = 0;
+		this.fibNs = peer.nsId;
+		this.fibLen = p.buf().len();
+		// the programs run first so that the netkit_xmit event can carry the policy's
+		// verdict;
+		// their CPU time is charged after netkit_xmit's own
+		HookResult r = dev.slot.xmit(side, p.buf(), this.envs.get(cpu.index()));
+		ev(cpu, Function.NETKIT_XMIT, p, dev.id(), dev.nsId, TraceSink.NO_ID, TraceSink.NO_ID,
+				r.policyApplied() ? r.code() : TraceSink.NO_VERDICT, DropReason.NOT_DROPPED_YET);
+		cpu.spend(Id.NETKIT_XMIT, 0);
+		if (r.programsRun() > 0) {
+			evVerdict(cpu, Function.NETKIT_RUN, p, r.code());
+			cpu.spendNs(r.cpuNs());
+		}
+		if (r.dropped()) {
+			dev.txDropped++;
+			drop(cpu, p, r.dropReason());
+			return;
+		}
+		if (r.verdict() == Verdict.REDIRECT) {
+			redirect(cpu, p, r.redirect(), false);
+			return;
+		}
+		netifRx(cpu, p);
+	}
+
+	/** {@code loopback_xmit}: {@code __netif_rx} on {@code lo} itself. */
+	private void loopbackXmit(Cpu cpu, NetDevice dev, Packet p) {
+		p.buf().pktType = SkBuff.PACKET_HOST;
+		netifRx(cpu, p);
+	}
+
+	/**
+	 * {@code skb_scrub_packet(skb, xnet)}: drops skb_iif; across namespaces also tstamp
+	 * and mark.
+	 */
+	private static void scrub(Packet p, boolean xnet) {
+		p.buf().ingressIfindex = 0;
+		if (xnet) {
+			p.buf().tstamp = 0;
+			p.buf().mark = 0;
+		}
+	}
+
+	/**
+	 * {@code __netif_rx} (or {@code netif_rx} outside a BH-disabled section) into the
+	 * current CPU's backlog, on the device the skb is on.
+	 */
+	private void netifRx(Cpu cpu, Packet p) {
+		SoftnetData sd = cpu.softnet();
+		if (cpu.inInterrupt()) {
+			ev(cpu, Function.NETIF_RX_UNLOCKED, p);
+			sd.netifRxUnlocked(p.skb());
+		}
+		else {
+			ev(cpu, Function.NETIF_RX, p);
+			sd.netifRx(p.skb());
+		}
+	}
+
+	/**
+	 * {@code netif_receive_skb} (veth {@code rx_delivery: direct}): receive inline, with
+	 * the {@code XMIT_RECURSION_LIMIT} depth guard (deeper: drop, RECURSION_LIMIT).
+	 */
+	private void netifReceiveSkb(Cpu cpu, NetDevice dev, Packet p) {
+		ev(cpu, Function.NETIF_RECEIVE_SKB, p);
+		int c = cpu.index();
+		if (this.rxRecursion[c] > XMIT_RECURSION_LIMIT) {
+			dev.rxDropped++;
+			drop(cpu, p, DropReason.RECURSION_LIMIT);
+			return;
+		}
+		this.rxRecursion[c]++;
+		netifReceiveSkbCore(cpu, dev, p);
+		this.rxRecursion[c]--;
+	}
+
+	// =====================================================================
+	// receive
+	// =====================================================================
+
+	private void receiveFromBacklog(Cpu cpu, Packet p) {
+		this.current = cpu;
+		netifReceiveSkbCore(cpu, this.devices[p.skb().deviceId()], p);
+	}
+
+	/**
+	 * {@code __netif_receive_skb_core}: skb_iif, tcx ingress (DROP; REDIRECT →
+	 * {@code skb_do_redirect}, a peer redirect going {@code another_round} on the peer,
+	 * at most {@link #XMIT_RECURSION_LIMIT} rounds, then TC_RECLASSIFY_LOOP), then
+	 * {@code ip_rcv} for IPv4; other protocols are dropped (NOT_SPECIFIED).
+	 */
+	void netifReceiveSkbCore(Cpu cpu, NetDevice dev, Packet p) {
+		this.current = cpu;
+		int rounds = 0;
+		while (true) {
+			moveTo(p, dev);
+			p.buf().ingressIfindex = dev.ifindex();
+			dev.rxPackets++;
+			ev(cpu, Function.NETIF_RECEIVE_SKB_CORE, p);
+			cpu.spend(Id.NETIF_RECEIVE_SKB_CORE, 0);
+			if (!dev.tcxIngress.isEmpty()) {
+				HookResult r = runTcx(cpu, dev, dev.tcxIngress, p);
+				evVerdict(cpu, Function.TCX_INGRESS, p, r.code());
+				cpu.spend(Id.TCX_INGRESS, 0);
+				cpu.spendNs(r.cpuNs());
+				if (r.dropped()) {
+					dev.rxDropped++;
+					drop(cpu, p, r.dropReason());
+					return;
+				}
+				if (r.verdict() == Verdict.REDIRECT) {
+					int rc = redirect(cpu, p, r.redirect(), true);
+					if (rc != EAGAIN) {
+						return;
+					}
+					if (++rounds > XMIT_RECURSION_LIMIT) {
+						drop(cpu, p, DropReason.TC_RECLASSIFY_LOOP);
+						return;
+					}
+					dev = this.devices[p.skb().deviceId()];
+					continue;
+				}
+			}
+			break;
+		}
+		if (p.buf().ethProtocol() != ETH_P_IP) {
+			drop(cpu, p, DropReason.NOT_SPECIFIED);
+			return;
+		}
+		ipRcv(cpu, dev, p);
+	}
+
+	/**
+	 * {@code ip_rcv} → {@code ip_route_input_noref}: local delivery
+	 * ({@code ip_local_deliver} → {@code udp_rcv} → {@code consume_skb}, counted per
+	 * destination), forwarding ({@code ip_forward}: TTL, MTU, {@code ip_decrease_ttl},
+	 * {@code ip_output}) or a drop with the route's reason.
+	 */
+	private void ipRcv(Cpu cpu, NetDevice dev, Packet p) {
+		ev(cpu, Function.IP_RCV, p);
+		cpu.spend(Id.IP_RCV, 0);
+		NetNamespace ns = this.netns.namespaces().get(dev.nsId);
+		int daddr = p.u32(ETH_HLEN + 16);
+		Forwarding.routeInput(ns, dev.ifindex(), IpAddress.ipv4(daddr), this.route);
+		cpu.spend(Id.FIB_TABLE_LOOKUP, 0);
+		switch (this.route.decision) {
+			case LOCAL -> localDeliver(cpu, ns, p, daddr);
+			case FORWARD -> {
+				int ttl = p.u8(ETH_HLEN + 8);
+				int oif = this.route.ifindex;
+				IpAddress nextHop = this.route.nextHop;
+				DropReason why = Forwarding.forward(ns, this.route, ttl, p.u16(ETH_HLEN + 2));
+				if (why != DropReason.NOT_DROPPED_YET) {
+					drop(cpu, p, why);
+					return;
+				}
+				ev(cpu, Function.IP_FORWARD, p);
+				cpu.spend(Id.IP_FORWARD, 0);
+				decreaseTtl(p);
+				ipOutput(cpu, p, ns, oif, nextHop);
+			}
+			default -> drop(cpu, p, this.route.dropReason);
+		}
+	}
+
+	private void localDeliver(Cpu cpu, NetNamespace ns, Packet p, int daddr) {
+		ev(cpu, Function.IP_LOCAL_DELIVER, p);
+		int proto = p.u8(ETH_HLEN + 9);
+		int ihl = (p.u8(ETH_HLEN) & 0x0f) * 4;
+		int port = 0;
+		if (proto == PacketSpec.PROTO_UDP) {
+			ev(cpu, Function.UDP_RCV, p);
+			cpu.spend(Id.UDP_RCV, 0);
+			port = p.u16(ETH_HLEN + ihl + 2);
+		}
+		else if (proto == PacketSpec.PROTO_TCP) {
+			ev(cpu, Function.TCP_V4_RCV, p);
+			cpu.spend(Id.TCP_V4_RCV, 0);
+			port = p.u16(ETH_HLEN + ihl + 2);
+		}
+		else if (proto == PacketSpec.PROTO_ICMP) {
+			ev(cpu, Function.ICMP_RCV, p);
+		}
+		this.delivered.increment(deliveryKey(ns.id(), daddr, port));
+		this.deliveredTotal++;
+		ev(cpu, Function.CONSUME_SKB, p);
+		cpu.spend(Id.CONSUME_SKB, 0);
+	}
+
+	private static long deliveryKey(int nsId, int addr, int port) {
+		return ((long) nsId << 48) ^ ((addr & 0xFFFF_FFFFL) << 16) ^ (port & 0xFFFF);
+	}
+
+	/** {@code ip_decrease_ttl}: TTL - 1 with the incremental checksum update. */
+	private static void decreaseTtl(Packet p) {
+		p.put8(ETH_HLEN + 8, p.u8(ETH_HLEN + 8) - 1);
+		int check = p.u16(ETH_HLEN + 10) + 0x0100;
+		check = (check & 0xFFFF) + (check >>> 16);
+		p.put16(ETH_HLEN + 10, check);
+	}
+
+	// =====================================================================
+	// redirects (net/core/filter.c)
+	// =====================================================================
+
+	/**
+	 * {@code skb_do_redirect} for the request {@code ri} (read at once: the hook result
+	 * is reused by the next program run). The target ifindex is resolved in the namespace
+	 * of skb->dev.
+	 * @return 0, {@code -EAGAIN} for a peer redirect (the caller goes another round on
+	 * skb->dev), or {@code -EINVAL} when the skb was dropped here
+	 */
+	private int redirect(Cpu cpu, Packet p, RedirectInfo ri, boolean atIngress) {
+		RedirectInfo.Kind kind = ri.kind();
+		int ifindex = ri.ifindex();
+		long flags = ri.flags();
+		int nexthop = 0;
+		boolean hasNexthop = false;
+		if (ri.hasNexthop() && ri.nexthopFamily() == 2) {
+			byte[] nh = ri.nexthop();
+			nexthop = ((nh[0] & 0xff) << 24) | ((nh[1] & 0xff) << 16) | ((nh[2] & 0xff) << 8) | (nh[3] & 0xff);
+			hasNexthop = true;
+		}
+		ev(cpu, Function.SKB_DO_REDIRECT, p);
+		cpu.spend(Id.SKB_DO_REDIRECT, 0);
+		NetNamespace ns = this.netns.namespaces().get(p.skb().netnsId());
+		NetDeviceInfo target = ns.device(ifindex);
+		if (target == null || kind == RedirectInfo.Kind.REDIRECT_MAP) {
+			drop(cpu, p, DropReason.NOT_SPECIFIED);
+			return EINVAL;
+		}
+		NetDevice tdev = this.devices[target.deviceId()];
+		switch (kind) {
+			case REDIRECT_PEER -> {
+				if (!atIngress || tdev.info.peerId() < 0) {
+					drop(cpu, p, DropReason.NOT_SPECIFIED);
+					return EINVAL;
+				}
+				NetDevice peer = this.devices[tdev.info.peerId()];
+				if (peer.nsId == tdev.nsId) {
+					drop(cpu, p, DropReason.NOT_SPECIFIED);
+					return EINVAL;
+				}
+				moveTo(p, peer);
+				ev(cpu, Function.SKB_GET_PEER_DEV, p);
+				cpu.spend(Id.SKB_GET_PEER_DEV, 0);
+				scrub(p, false);
+				return EAGAIN;
+			}
+			case REDIRECT_NEIGH -> {
+				return redirectNeigh(cpu, p, tdev, hasNexthop, nexthop);
+			}
+			default -> {
+				if ((flags & RedirectInfo.BPF_F_INGRESS) != 0) {
+					// __bpf_rx_skb: dev_forward_skb_nomtu → netif_rx_internal
+					moveTo(p, tdev);
+					ev(cpu, Function.BPF_RX_SKB, p);
+					scrub(p, tdev.nsId != p.skb().netnsId());
+					p.buf().pktType = SkBuff.PACKET_HOST;
+					netifRx(cpu, p);
+					return 0;
+				}
+				ev(cpu, Function.BPF_TX_SKB, p);
+				int c = cpu.index();
+				if (this.xmitRecursion[c] > XMIT_RECURSION_LIMIT) {
+					drop(cpu, p, DropReason.RECURSION_LIMIT);
+					return EINVAL;
+				}
+				this.xmitRecursion[c]++;
+				p.buf().tstamp = 0;
+				devQueueXmit(cpu, tdev, p);
+				this.xmitRecursion[c]--;
+				return 0;
+			}
+		}
+	}
+
+	/**
+	 * {@code __bpf_redirect_neigh_v4}: without a next hop from the program, routes the
+	 * destination out of {@code tdev} ({@code ip_route_output_flow} with oif); then
+	 * {@code bpf_out_neigh_v4} → neighbour → {@code neigh_output} →
+	 * {@code __dev_queue_xmit}, under the recursion guard.
+	 */
+	private int redirectNeigh(Cpu cpu, Packet p, NetDevice tdev, boolean hasNexthop, int nexthop) {
+		moveTo(p, tdev);
+		ev(cpu, Function.BPF_REDIRECT_NEIGH_V4, p);
+		cpu.spend(Id.BPF_REDIRECT_NEIGH_V4, 0);
+		NetNamespace tns = this.netns.namespaces().get(tdev.nsId);
+		IpAddress hop;
+		if (hasNexthop) {
+			hop = IpAddress.ipv4(nexthop);
+		}
+		else {
+			Forwarding.routeOutput(tns, IpAddress.ipv4(p.u32(ETH_HLEN + 16)), tdev.ifindex(), this.route);
+			if (this.route.decision == RouteResult.Decision.DROP) {
+				tdev.txDropped++;
+				drop(cpu, p, this.route.dropReason);
+				return EINVAL;
+			}
+			hop = this.route.nextHop;
+		}
+		int c = cpu.index();
+		if (this.xmitRecursion[c] > XMIT_RECURSION_LIMIT) {
+			drop(cpu, p, DropReason.RECURSION_LIMIT);
+			return EINVAL;
+		}
+		this.xmitRecursion[c]++;
+		p.buf().tstamp = 0;
+		neighOutput(cpu, p, tns, tdev, hop);
+		this.xmitRecursion[c]--;
+		return 0;
+	}
+
+	// =====================================================================
+	// helpers
+	// =====================================================================
+
+	private HookResult runTcx(Cpu cpu, NetDevice dev, TcxChain chain, Packet p) {
+		this.fibNs = dev.nsId;
+		this.fibLen = p.buf().len();
+		return chain.run(p.buf(), this.envs.get(cpu.index()));
+	}
+
+	private void moveTo(Packet p, NetDevice dev) {
+		p.skb().moveTo(dev.id(), dev.nsId);
+		p.buf().ifindex = dev.ifindex();
+	}
+
+	/** {@code kfree_skb_reason}: the skb dies here. */
+	private void drop(Cpu cpu, Packet p, DropReason reason) {
+		this.dropped++;
+		ev(cpu, Function.KFREE_SKB_REASON, p, p.skb().deviceId(), p.skb().netnsId(), TraceSink.NO_ID, TraceSink.NO_ID,
+				TraceSink.NO_VERDICT, reason);
+		cpu.spend(Id.KFREE_SKB_REASON, 0);
+	}
+
+	private static Context ctx(Cpu cpu) {
+		Context c = cpu.context();
+		return (c == null) ? Context.TASK : c;
+	}
+
+	private void ev(Cpu cpu, Function fn, Packet p) {
+		ev(cpu, fn, p, p.skb().deviceId(), p.skb().netnsId(), TraceSink.NO_ID, TraceSink.NO_ID, TraceSink.NO_VERDICT,
+				DropReason.NOT_DROPPED_YET);
+	}
+
+	private void evVerdict(Cpu cpu, Function fn, Packet p, int verdict) {
+		ev(cpu, fn, p, p.skb().deviceId(), p.skb().netnsId(), TraceSink.NO_ID, TraceSink.NO_ID, verdict,
+				DropReason.NOT_DROPPED_YET);
+	}
+
+	private void ev(Cpu cpu, Function fn, Packet p, int deviceId, int netnsId, int queueId, int depth, int verdict,
+			DropReason drop) {
+		this.trace.event(cpu.now(), p.id(), cpu.id(), ctx(cpu), cpu.contextTaskId(), fn, deviceId, netnsId, queueId,
+				depth, verdict, drop);
+	}
+
+	@Override
+	public String toString() {
+		return "Datapath[" + this.node + ", " + this.devices.length + " devices, " + this.cpus.size() + " cpus]";
+	}
+
+}
