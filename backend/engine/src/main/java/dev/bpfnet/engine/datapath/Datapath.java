@@ -40,6 +40,9 @@ import dev.bpfnet.engine.netns.NetDeviceInfo;
 import dev.bpfnet.engine.netns.NetNamespace;
 import dev.bpfnet.engine.netns.Netns;
 import dev.bpfnet.engine.netns.RouteResult;
+import dev.bpfnet.engine.nic.NicRx;
+import dev.bpfnet.engine.nic.TxRingCleaner;
+import dev.bpfnet.engine.nic.Wire;
 import dev.bpfnet.engine.packet.PacketSpec;
 import dev.bpfnet.engine.packet.PacketTemplate;
 import dev.bpfnet.engine.qdisc.EnqueueResult;
@@ -71,6 +74,7 @@ import dev.bpfnet.engine.trace.Function;
 import dev.bpfnet.engine.trace.Names;
 import dev.bpfnet.engine.trace.TraceSink;
 import dev.bpfnet.engine.trace.Verdict;
+import dev.bpfnet.engine.traffic.Endpoint;
 
 /**
  * The datapath of one node: its CPUs ({@link CpuSet}), namespaces ({@link Netns}),
@@ -98,15 +102,25 @@ import dev.bpfnet.engine.trace.Verdict;
  * {@code sch_direct_xmit} (NIC); {@code process_backlog} calls
  * {@code __netif_receive_skb_core} directly (no separate {@code __netif_receive_skb}
  * event); IPv4 only; ARP is not modelled (a next hop without a static or NOARP neighbour
- * is dropped with {@code NEIGH_FAILED}); every UDP, TCP or ICMP packet to a local address
- * is counted as delivered to a sink ({@code udp_rcv} → {@code consume_skb}, no sockets,
- * no receive queue); {@code eth_type_trans} always sets {@code PACKET_HOST};
- * {@code bpf_clone_redirect} clones and {@code bpf_redirect_map} are not executed (the
- * latter drops); the cost overrides of the topology are not applied; TX completion is not
- * a NAPI poll: descriptors are reclaimed when their frame has left, at no CPU cost, and a
- * ring that had stopped its queue raises a TX interrupt on the NIC's {@code irq_cpu} that
- * reschedules the qdisc (NET_TX); netkit headroom/tailroom and L2-mode {@code pkt_type}
- * are not modelled.
+ * is dropped with {@code NEIGH_FAILED}); a UDP datagram to a {@link #bind bound} address
+ * and port goes to its socket ({@link Endpoint}, which traces and charges
+ * {@code udp_rcv}), any other UDP, TCP or ICMP packet to a local address is counted as
+ * delivered to a default sink ({@code udp_rcv} → {@code consume_skb}, no receive queue);
+ * {@code eth_type_trans} always sets {@code PACKET_HOST}; {@code bpf_clone_redirect}
+ * clones and {@code bpf_redirect_map} are not executed (the latter drops); the cost
+ * overrides of the topology are not applied; on a NIC without a wire ({@link Engine}
+ * wires them) TX completion is not a NAPI poll: descriptors are reclaimed when their
+ * frame has left, at no CPU cost, and a ring that had stopped its queue raises a TX
+ * interrupt on the NIC's {@code irq_cpu} that reschedules the qdisc (NET_TX); a wired NIC
+ * sends onto its {@link Wire} and is cleaned by its {@link NicRx}'s NAPI poll
+ * ({@link TxRingCleaner}), which reschedules the qdisc when the ring wakes; netkit
+ * headroom/tailroom and L2-mode {@code pkt_type} are not modelled.
+ *
+ * <p>
+ * Ids: a standalone datapath numbers its CPUs, tasks, queues, devices and namespaces from
+ * 0; inside an {@link Engine} they are run-wide (trace events and
+ * {@link Skb#deviceId()}/{@link Skb#netnsId()} carry the run-wide ids,
+ * {@link NetDevice#id()} stays node-local).
  *
  * <p>
  * Allocation per packet: the packet itself ({@link Packet}, {@link Skb}, {@link SkBuff}),
@@ -179,7 +193,19 @@ public final class Datapath {
 
 	private final TraceSink trace;
 
-	private final Names names = new Names();
+	private final Names names;
+
+	/** Run-wide id of this node's device 0 (trace events and {@link Skb#deviceId()}). */
+	private final int deviceBase;
+
+	/** Run-wide id of this node's namespace 0. */
+	private final int nsBase;
+
+	/** Run-wide queue id of this node's first queue. */
+	private final int queueBase;
+
+	/** The run's skb id counter (slot 0), shared by the nodes of an {@link Engine}. */
+	private final long[] skbIds;
 
 	private final int[] xmitRecursion;
 
@@ -209,11 +235,18 @@ public final class Datapath {
 
 	private int fibLen;
 
-	private long nextSkbId;
-
 	private long deliveredTotal;
 
 	private long dropped;
+
+	/** Bound sockets: sorted delivery keys and their endpoints. */
+	private long[] socketKeys = new long[4];
+
+	private Endpoint[] sockets = new Endpoint[4];
+
+	private int socketCount;
+
+	private long socketDelivered;
 
 	private long sendErrors;
 
@@ -227,6 +260,26 @@ public final class Datapath {
 	 * @throws dev.bpfnet.engine.hook.ProgramLoadException if a program cannot be loaded
 	 */
 	public Datapath(TopologyDocument doc, String nodeName, Path objectBase, Options options) {
+		this(doc, nodeName, objectBase, options, Shared.single(doc, nodeName));
+	}
+
+	/**
+	 * What the datapaths of one run share: the simulator, the accounting over every CPU
+	 * of the run, the names, the skb id counter, and this node's first run-wide ids.
+	 */
+	record Shared(Simulator sim, CpuAccounting accounting, Names names, long[] skbIds, int firstCpuId, int firstTaskId,
+			int queueBase, int deviceBase, int nsBase) {
+
+		static Shared single(TopologyDocument doc, String nodeName) {
+			Node n = doc.node(nodeName)
+				.orElseThrow(
+						() -> new IllegalArgumentException("node: no node called " + nodeName + " in " + doc.name()));
+			return new Shared(new Simulator(), new CpuAccounting(n.cpus()), new Names(), new long[1], 0, 0, 0, 0, 0);
+		}
+
+	}
+
+	Datapath(TopologyDocument doc, String nodeName, Path objectBase, Options options, Shared shared) {
 		this.doc = Objects.requireNonNull(doc, "doc");
 		this.node = Objects.requireNonNull(nodeName, "nodeName");
 		Objects.requireNonNull(objectBase, "objectBase");
@@ -235,9 +288,15 @@ public final class Datapath {
 			.orElseThrow(() -> new IllegalArgumentException("node: no node called " + nodeName + " in " + doc.name()));
 		this.trace = options.trace();
 		this.costs = options.costs();
-		this.sim = new Simulator();
-		this.accounting = new CpuAccounting(n.cpus());
-		CpuSet.Config cfg = new CpuSet.Config(n.cpus(), 0, 0, 0, n.sysctl().netdevMaxBacklog(), n.sysctl().devWeight());
+		this.sim = shared.sim();
+		this.accounting = shared.accounting();
+		this.names = shared.names();
+		this.skbIds = shared.skbIds();
+		this.deviceBase = shared.deviceBase();
+		this.nsBase = shared.nsBase();
+		this.queueBase = shared.queueBase();
+		CpuSet.Config cfg = new CpuSet.Config(n.cpus(), shared.firstCpuId(), shared.firstTaskId(), shared.queueBase(),
+				n.sysctl().netdevMaxBacklog(), n.sysctl().devWeight());
 		this.cpus = new CpuSet(this.sim, cfg, withSysctl(options.sched(), n.sysctl()), this.costs, this.accounting,
 				this.trace);
 		this.qdiscRun = new QdiscRun(n.sysctl().devWeight());
@@ -247,7 +306,7 @@ public final class Datapath {
 		this.fibs = new EngineFib[this.netns.namespaces().size()];
 		for (NetNamespace ns : this.netns.namespaces()) {
 			this.fibs[ns.id()] = new EngineFib(ns);
-			this.names.register(Names.Kind.NETNS, ns.id(), nodeName + "/" + ns.name());
+			this.names.register(Names.Kind.NETNS, ns.id() + this.nsBase, nodeName + "/" + ns.name());
 		}
 		this.devices = buildDevices(n.cpus());
 		HookHost host = new HookHost(this::clock, line -> {
@@ -289,11 +348,11 @@ public final class Datapath {
 	private NetDevice[] buildDevices(int cpuCount) {
 		NetDevice[] out = new NetDevice[this.netns.deviceCount()];
 		TreeMap<Integer, NetkitSlot> slots = new TreeMap<>();
-		int nextQueue = cpuCount;
+		int nextQueue = this.queueBase + cpuCount;
 		for (NetNamespace ns : this.netns.namespaces()) {
 			for (NetDeviceInfo info : ns.devices()) {
 				String path = this.node + "/" + ns.name() + "/" + info.name();
-				this.names.register(Names.Kind.DEVICE, info.deviceId(), path);
+				this.names.register(Names.Kind.DEVICE, info.deviceId() + this.deviceBase, path);
 				if (info.kind() == NetDeviceInfo.Kind.LOOPBACK) {
 					out[info.deviceId()] = new NetDevice(info, NetDevice.Kind.LOOPBACK, ns.id(), path, false, null,
 							null, null, null, TraceSink.NO_ID, TraceSink.NO_ID, 0, Id.QDISC_NOQUEUE);
@@ -340,7 +399,12 @@ public final class Datapath {
 						ring.setListener(new TxRing.Listener<Packet>() {
 							@Override
 							public void woken(long nowNs) {
-								d.txWoken = true;
+								if (d.wire != null) {
+									txWakeFromClean(d);
+								}
+								else {
+									d.txWoken = true;
+								}
 							}
 						});
 						q.setListener(new QdiscListener<Packet>() {
@@ -544,6 +608,113 @@ public final class Datapath {
 		return t;
 	}
 
+	/**
+	 * Binds a UDP socket: local delivery of datagrams to {@code local} in namespace
+	 * {@code nsName} goes to {@code endpoint} ({@code udp_lib_get_port}; lookup by
+	 * destination address and port, {@code __udp4_lib_lookup}, no wildcard addresses).
+	 * Datagrams to unbound ports still go to the default sink ({@link #delivered()}).
+	 * @throws IllegalArgumentException if the address and port are taken or not IPv4
+	 */
+	public void bind(String nsName, IpEndpoint local, Endpoint endpoint) {
+		Objects.requireNonNull(endpoint, "endpoint");
+		NetNamespace ns = namespace(nsName);
+		if (local.address().family() != IpAddress.Family.IPV4) {
+			throw new IllegalArgumentException("local: only IPv4 is modelled, got " + local);
+		}
+		long key = deliveryKey(ns.id(), (int) local.address().lo(), local.port());
+		int slot = java.util.Arrays.binarySearch(this.socketKeys, 0, this.socketCount, key);
+		if (slot >= 0) {
+			throw new IllegalArgumentException("bind: " + local + " is already bound in " + this.node + "/" + nsName);
+		}
+		int at = -slot - 1;
+		if (this.socketCount == this.socketKeys.length) {
+			this.socketKeys = java.util.Arrays.copyOf(this.socketKeys, this.socketCount * 2);
+			this.sockets = java.util.Arrays.copyOf(this.sockets, this.socketCount * 2);
+		}
+		System.arraycopy(this.socketKeys, at, this.socketKeys, at + 1, this.socketCount - at);
+		System.arraycopy(this.sockets, at, this.sockets, at + 1, this.socketCount - at);
+		this.socketKeys[at] = key;
+		this.sockets[at] = endpoint;
+		this.socketCount++;
+	}
+
+	/** Datagrams delivered to bound sockets. */
+	public long deliveredToSockets() {
+		return this.socketDelivered;
+	}
+
+	/**
+	 * The run-wide id of a namespace (what {@link Skb#netnsId()} carries).
+	 * @param nsName the namespace on this node
+	 * @return its id
+	 */
+	public int traceNetnsId(String nsName) {
+		return namespace(nsName).id() + this.nsBase;
+	}
+
+	/** Whether a namespace of this node has {@code address} on one of its devices. */
+	String ownerOf(IpAddress address) {
+		for (NetNamespace ns : this.netns.namespaces()) {
+			for (NetDeviceInfo d : ns.devices()) {
+				for (dev.bpfnet.engine.topology.IpPrefix a : d.addresses()) {
+					if (a.address().equals(address)) {
+						return ns.name();
+					}
+				}
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * The source address of the output route from {@code nsName} to {@code dst}.
+	 * @throws IllegalArgumentException if there is no route
+	 */
+	public IpAddress sourceAddress(String nsName, IpAddress dst) {
+		NetNamespace ns = namespace(nsName);
+		RouteResult r = new RouteResult();
+		Forwarding.routeOutput(ns, dst, 0, r);
+		if (r.decision == RouteResult.Decision.DROP || r.source == null) {
+			throw new IllegalArgumentException(
+					"no route from " + this.node + "/" + nsName + " to " + dst + " (" + r.dropReason + ")");
+		}
+		return r.source;
+	}
+
+	/**
+	 * {@code ip_send_skb} → {@code ip_local_out} → {@code ip_output} for an skb a socket
+	 * built ({@link dev.bpfnet.engine.traffic.PacketSender}): routes the destination in
+	 * the skb's namespace, wraps it in a {@link Packet} and continues as {@link #sendUdp}
+	 * does after {@code udp_sendmsg}. No route (or not IPv4): the send fails before the
+	 * IP layer ({@link #sendErrors()}).
+	 * @param cpu the sending CPU, inside the task's chain
+	 * @param skb the packet, payload a {@link SkBuff} starting at an Ethernet header
+	 */
+	public void ipOutputFromSocket(Cpu cpu, Skb skb) {
+		this.current = cpu;
+		SkBuff buf = (SkBuff) skb.payload();
+		NetNamespace ns = this.netns.namespaces().get(skb.netnsId() - this.nsBase);
+		byte[] f = buf.buf();
+		int off = buf.data();
+		int ethType = ((f[off + 12] & 0xff) << 8) | (f[off + 13] & 0xff);
+		if (ethType != ETH_P_IP) {
+			this.sendErrors++;
+			return;
+		}
+		buf.protocol = Short.reverseBytes((short) ethType) & 0xffff;
+		int daddr = ((f[off + 30] & 0xff) << 24) | ((f[off + 31] & 0xff) << 16) | ((f[off + 32] & 0xff) << 8)
+				| (f[off + 33] & 0xff);
+		Forwarding.routeOutput(ns, IpAddress.ipv4(daddr), 0, this.route);
+		if (this.route.decision == RouteResult.Decision.DROP) {
+			this.sendErrors++;
+			return;
+		}
+		int sport = ((f[off + 34] & 0xff) << 8) | (f[off + 35] & 0xff);
+		int dport = ((f[off + 36] & 0xff) << 8) | (f[off + 37] & 0xff);
+		Packet p = new Packet(skb, buf, daddr * 17 + sport * 31 + dport);
+		ipOutput(cpu, p, ns, this.route.ifindex, this.route.nextHop);
+	}
+
 	/** Runs the simulation up to {@code untilNs} (batch mode). */
 	public void run(long untilNs) {
 		this.sim.runUntil(untilNs);
@@ -586,7 +757,7 @@ public final class Datapath {
 		SkBuff buf = new SkBuff(frame);
 		buf.protocol = Short.reverseBytes((short) (((frame[12] & 0xff) << 8) | (frame[13] & 0xff))) & 0xffff;
 		buf.ifindex = this.devices[deviceId].ifindex();
-		Skb skb = new Skb(this.nextSkbId++, frame.length, null, deviceId, nsId, nowNs);
+		Skb skb = new Skb(this.skbIds[0]++, frame.length, null, deviceId + this.deviceBase, nsId + this.nsBase, nowNs);
 		return new Packet(skb, buf, hash);
 	}
 
@@ -715,16 +886,16 @@ public final class Datapath {
 	private void qdiscRun(Cpu cpu, NetDevice dev) {
 		NicTxQueue txq = nicTxQueue(dev, cpu);
 		this.trace.event(cpu.now(), TraceSink.NO_SKB, cpu.id(), ctx(cpu), cpu.contextTaskId(), Function.QDISC_RUN,
-				dev.id(), dev.nsId, dev.qdiscQueueId, dev.qdisc.backlogPackets(), TraceSink.NO_VERDICT,
-				DropReason.NOT_DROPPED_YET);
+				dev.id() + this.deviceBase, dev.nsId + this.nsBase, dev.qdiscQueueId, dev.qdisc.backlogPackets(),
+				TraceSink.NO_VERDICT, DropReason.NOT_DROPPED_YET);
 		txq.fromRun = true;
 		QdiscRun.Stop stop = this.qdiscRun.run(dev.qdisc, txq, cpu.now());
 		txq.fromRun = false;
 		if (stop.reschedule() && !dev.txScheduled) {
 			dev.txScheduled = true;
 			this.trace.event(cpu.now(), TraceSink.NO_SKB, cpu.id(), ctx(cpu), cpu.contextTaskId(),
-					Function.NETIF_SCHEDULE, dev.id(), dev.nsId, dev.qdiscQueueId, dev.qdisc.backlogPackets(),
-					TraceSink.NO_VERDICT, DropReason.NOT_DROPPED_YET);
+					Function.NETIF_SCHEDULE, dev.id() + this.deviceBase, dev.nsId + this.nsBase, dev.qdiscQueueId,
+					dev.qdisc.backlogPackets(), TraceSink.NO_VERDICT, DropReason.NOT_DROPPED_YET);
 			this.txScheduled.get(cpu.index()).addLast(dev);
 			cpu.raiseSoftirq(Cpu.NET_TX_SOFTIRQ);
 		}
@@ -788,8 +959,13 @@ public final class Datapath {
 					TraceSink.NO_VERDICT, DropReason.NOT_DROPPED_YET);
 			c.spend(Id.NDO_START_XMIT, p.len());
 			c.spend(Id.TX_DOORBELL, 0);
-			Datapath.this.sim.scheduleAt(Math.max(departure, Datapath.this.sim.now()), Datapath.this.phyHandler,
-					d.id());
+			if (d.wire != null) {
+				d.wire.transmit(d.wireSide, p, Math.max(departure, Datapath.this.sim.now()));
+			}
+			else {
+				Datapath.this.sim.scheduleAt(Math.max(departure, Datapath.this.sim.now()), Datapath.this.phyHandler,
+						d.id());
+			}
 			return true;
 		}
 
@@ -812,6 +988,89 @@ public final class Datapath {
 	}
 
 	/**
+	 * {@code netif_tx_wake_queue} from the driver's TX clean in the NAPI poll of a wired
+	 * NIC (on its irq CPU, in softirq context): {@code __netif_schedule} when the qdisc
+	 * has packets waiting.
+	 */
+	private void txWakeFromClean(NetDevice d) {
+		Cpu cpu = this.cpus.cpu(d.irqCpu);
+		this.trace.event(cpu.now(), TraceSink.NO_SKB, cpu.id(), ctx(cpu), cpu.contextTaskId(),
+				Function.NETIF_TX_WAKE_QUEUE, d.id() + this.deviceBase, d.nsId + this.nsBase, d.ringQueueId,
+				d.ring.inUse(), TraceSink.NO_VERDICT, DropReason.NOT_DROPPED_YET);
+		if (!d.txScheduled && !d.qdisc.isEmpty()) {
+			d.txScheduled = true;
+			this.trace.event(cpu.now(), TraceSink.NO_SKB, cpu.id(), ctx(cpu), cpu.contextTaskId(),
+					Function.NETIF_SCHEDULE, d.id() + this.deviceBase, d.nsId + this.nsBase, d.qdiscQueueId,
+					d.qdisc.backlogPackets(), TraceSink.NO_VERDICT, DropReason.NOT_DROPPED_YET);
+			this.txScheduled.get(cpu.index()).addLast(d);
+			cpu.raiseSoftirq(Cpu.NET_TX_SOFTIRQ);
+		}
+	}
+
+	/**
+	 * Plugs a NIC into one side of a wire: builds its {@link NicRx} on the NIC's irq CPU
+	 * (RX ring {@code rx_ring}, moderation from the scheduling parameters, handler
+	 * {@code __netif_receive_skb_core} of this node) with a {@link TxRingCleaner} over
+	 * its TX ring; from now on the NIC's frames go onto the wire, and their descriptors
+	 * are reclaimed by the NAPI poll.
+	 * @param wire the wire
+	 * @param side the NIC's side
+	 * @param d the NIC
+	 * @param rxRing RX descriptors
+	 * @param rxQueueId the run-wide queue id of the RX ring
+	 * @return the receive side
+	 */
+	NicRx<Packet> attachWire(Wire<Packet> wire, int side, NetDevice d, int rxRing, int rxQueueId) {
+		if (d.kind != NetDevice.Kind.NIC) {
+			throw new IllegalArgumentException("wire: " + d.path + " is not a NIC");
+		}
+		if (d.wire != null) {
+			throw new IllegalArgumentException("wire: " + d.path + " is already wired");
+		}
+		Cpu cpu = this.cpus.cpu(d.irqCpu);
+		int devId = d.id() + this.deviceBase;
+		int nsId = d.nsId + this.nsBase;
+		this.names.register(Names.Kind.QUEUE, rxQueueId, d.path + "/rx_ring");
+		NicRx.Config cfg = NicRx.Config.of(rxRing, this.cpus.params(), devId, nsId, rxQueueId, d.ringQueueId);
+		NicRx<Packet> rx = new NicRx<>(cpu, cfg, (c, frame) -> buildSkb(c, d, frame), (c, skb) -> {
+			this.current = c;
+			netifReceiveSkbCore(c, d, (Packet) skb.payload());
+		});
+		rx.setTxCleaner(new TxRingCleaner<>(d.ring, TxRingCleaner.DEFAULT_BUDGET, devId, nsId, d.ringQueueId,
+				this.txCompleted));
+		rx.setMissedSink(this.txCompleted);
+		wire.attach(side, rx);
+		d.wire = wire;
+		d.wireSide = side;
+		d.nicRx = rx;
+		return rx;
+	}
+
+	/**
+	 * {@code napi_consume_skb}: the skb is gone (nothing to do in a garbage-collected
+	 * model).
+	 */
+	private final Consumer<Packet> txCompleted = p -> {
+	};
+
+	/**
+	 * {@code build_skb} + {@code eth_type_trans} for a frame from the wire: a new skb on
+	 * the receiving NIC with a copy of the frame's bytes (the wire carries bytes),
+	 * keeping the sender's skb id so that the packet keeps one id from node to node;
+	 * {@code pkt_type} is always {@code PACKET_HOST}.
+	 */
+	private Skb buildSkb(Cpu c, NetDevice d, Packet frame) {
+		SkBuff in = frame.buf();
+		byte[] bytes = java.util.Arrays.copyOfRange(in.buf(), in.data(), in.data() + in.len());
+		SkBuff buf = new SkBuff(bytes);
+		buf.protocol = Short.reverseBytes((short) (((bytes[12] & 0xff) << 8) | (bytes[13] & 0xff))) & 0xffff;
+		buf.ifindex = d.ifindex();
+		buf.pktType = SkBuff.PACKET_HOST;
+		Skb skb = new Skb(frame.id(), bytes.length, null, d.id() + this.deviceBase, d.nsId + this.nsBase, c.now());
+		return new Packet(skb, buf, frame.flowHash()).skb();
+	}
+
+	/**
 	 * The TX interrupt after the ring has room again: {@code netif_tx_wake_queue} →
 	 * {@code __netif_schedule} (NET_TX, run at {@code irq_exit}). A stand-in for the
 	 * driver's TX clean in NAPI poll, which is not modelled yet.
@@ -821,13 +1080,13 @@ public final class Datapath {
 		this.current = cpu;
 		cpu.spend(Id.IRQ_HANDLER, 0);
 		this.trace.event(cpu.now(), TraceSink.NO_SKB, cpu.id(), ctx(cpu), cpu.contextTaskId(),
-				Function.NETIF_TX_WAKE_QUEUE, d.id(), d.nsId, d.ringQueueId, d.ring.inUse(), TraceSink.NO_VERDICT,
-				DropReason.NOT_DROPPED_YET);
+				Function.NETIF_TX_WAKE_QUEUE, d.id() + Datapath.this.deviceBase, d.nsId + Datapath.this.nsBase,
+				d.ringQueueId, d.ring.inUse(), TraceSink.NO_VERDICT, DropReason.NOT_DROPPED_YET);
 		if (!d.txScheduled && !d.qdisc.isEmpty()) {
 			d.txScheduled = true;
 			this.trace.event(cpu.now(), TraceSink.NO_SKB, cpu.id(), ctx(cpu), cpu.contextTaskId(),
-					Function.NETIF_SCHEDULE, d.id(), d.nsId, d.qdiscQueueId, d.qdisc.backlogPackets(),
-					TraceSink.NO_VERDICT, DropReason.NOT_DROPPED_YET);
+					Function.NETIF_SCHEDULE, d.id() + Datapath.this.deviceBase, d.nsId + Datapath.this.nsBase,
+					d.qdiscQueueId, d.qdisc.backlogPackets(), TraceSink.NO_VERDICT, DropReason.NOT_DROPPED_YET);
 			this.txScheduled.get(cpu.index()).addLast(d);
 			cpu.raiseSoftirq(Cpu.NET_TX_SOFTIRQ);
 		}
@@ -846,8 +1105,8 @@ public final class Datapath {
 			d.phyTxPackets++;
 			d.phyTxBytes += p.len();
 			Datapath.this.trace.event(Datapath.this.sim.now(), p.id(), this.cpuId, Context.HARDIRQ, TraceSink.NO_ID,
-					Function.PHY_TX, d.id(), d.nsId, d.ringQueueId, d.ring.inUse(), TraceSink.NO_VERDICT,
-					DropReason.NOT_DROPPED_YET);
+					Function.PHY_TX, d.id() + Datapath.this.deviceBase, d.nsId + Datapath.this.nsBase, d.ringQueueId,
+					d.ring.inUse(), TraceSink.NO_VERDICT, DropReason.NOT_DROPPED_YET);
 		}
 
 	}
@@ -922,8 +1181,8 @@ public final class Datapath {
 		// verdict;
 		// their CPU time is charged after netkit_xmit's own
 		HookResult r = dev.slot.xmit(side, p.buf(), this.envs.get(cpu.index()));
-		ev(cpu, Function.NETKIT_XMIT, p, dev.id(), dev.nsId, TraceSink.NO_ID, TraceSink.NO_ID,
-				r.policyApplied() ? r.code() : TraceSink.NO_VERDICT, DropReason.NOT_DROPPED_YET);
+		ev(cpu, Function.NETKIT_XMIT, p, dev.id() + this.deviceBase, dev.nsId + this.nsBase, TraceSink.NO_ID,
+				TraceSink.NO_ID, r.policyApplied() ? r.code() : TraceSink.NO_VERDICT, DropReason.NOT_DROPPED_YET);
 		cpu.spend(Id.NETKIT_XMIT, 0);
 		if (r.programsRun() > 0) {
 			evVerdict(cpu, Function.NETKIT_RUN, p, r.code());
@@ -998,7 +1257,7 @@ public final class Datapath {
 
 	private void receiveFromBacklog(Cpu cpu, Packet p) {
 		this.current = cpu;
-		netifReceiveSkbCore(cpu, this.devices[p.skb().deviceId()], p);
+		netifReceiveSkbCore(cpu, this.devices[p.skb().deviceId() - this.deviceBase], p);
 	}
 
 	/**
@@ -1035,7 +1294,7 @@ public final class Datapath {
 						drop(cpu, p, DropReason.TC_RECLASSIFY_LOOP);
 						return;
 					}
-					dev = this.devices[p.skb().deviceId()];
+					dev = this.devices[p.skb().deviceId() - this.deviceBase];
 					continue;
 				}
 			}
@@ -1087,9 +1346,20 @@ public final class Datapath {
 		int ihl = (p.u8(ETH_HLEN) & 0x0f) * 4;
 		int port = 0;
 		if (proto == PacketSpec.PROTO_UDP) {
+			port = p.u16(ETH_HLEN + ihl + 2);
+			long key = deliveryKey(ns.id(), daddr, port);
+			int slot = java.util.Arrays.binarySearch(this.socketKeys, 0, this.socketCount, key);
+			if (slot >= 0) {
+				// __udp4_lib_lookup found a socket: the endpoint traces and charges
+				// udp_rcv
+				this.delivered.increment(key);
+				this.deliveredTotal++;
+				this.socketDelivered++;
+				this.sockets[slot].deliver(cpu, p.skb());
+				return;
+			}
 			ev(cpu, Function.UDP_RCV, p);
 			cpu.spend(Id.UDP_RCV, 0);
-			port = p.u16(ETH_HLEN + ihl + 2);
 		}
 		else if (proto == PacketSpec.PROTO_TCP) {
 			ev(cpu, Function.TCP_V4_RCV, p);
@@ -1141,7 +1411,7 @@ public final class Datapath {
 		}
 		ev(cpu, Function.SKB_DO_REDIRECT, p);
 		cpu.spend(Id.SKB_DO_REDIRECT, 0);
-		NetNamespace ns = this.netns.namespaces().get(p.skb().netnsId());
+		NetNamespace ns = this.netns.namespaces().get(p.skb().netnsId() - this.nsBase);
 		NetDeviceInfo target = ns.device(ifindex);
 		if (target == null || kind == RedirectInfo.Kind.REDIRECT_MAP) {
 			drop(cpu, p, DropReason.NOT_SPECIFIED);
@@ -1173,7 +1443,7 @@ public final class Datapath {
 					// __bpf_rx_skb: dev_forward_skb_nomtu → netif_rx_internal
 					moveTo(p, tdev);
 					ev(cpu, Function.BPF_RX_SKB, p);
-					scrub(p, tdev.nsId != p.skb().netnsId());
+					scrub(p, tdev.nsId + this.nsBase != p.skb().netnsId());
 					p.buf().pktType = SkBuff.PACKET_HOST;
 					netifRx(cpu, p);
 					return 0;
@@ -1240,7 +1510,7 @@ public final class Datapath {
 	}
 
 	private void moveTo(Packet p, NetDevice dev) {
-		p.skb().moveTo(dev.id(), dev.nsId);
+		p.skb().moveTo(dev.id() + this.deviceBase, dev.nsId + this.nsBase);
 		p.buf().ifindex = dev.ifindex();
 	}
 

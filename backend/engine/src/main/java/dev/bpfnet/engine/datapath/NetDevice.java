@@ -86,6 +86,15 @@ public final class NetDevice {
 
 	boolean txWoken;
 
+	/** The wire of a NIC that has one (set by {@link Engine}), else {@code null}. */
+	dev.bpfnet.engine.nic.Wire<Packet> wire;
+
+	/** This NIC's side of {@link #wire}. */
+	int wireSide;
+
+	/** The receive side of a wired NIC, else {@code null}. */
+	dev.bpfnet.engine.nic.NicRx<Packet> nicRx;
+
 	long txPackets;
 
 	long txDropped;
@@ -192,6 +201,18 @@ public final class NetDevice {
 	/** Packets dropped on receive ({@code rx_dropped}). */
 	public long rxDropped() {
 		return this.rxDropped;
+	}
+
+	/** The receive side of a wired NIC ({@link Engine}), or {@code null}. */
+	public dev.bpfnet.engine.nic.NicRx<Packet> nicRx() {
+		return this.nicRx;
+	}
+
+	/**
+	 * NIC: descriptors of the TX ring in use (posted, not yet reclaimed); 0 otherwise.
+	 */
+	public int txRingInUse() {
+		return (this.ring == null) ? 0 : this.ring.inUse();
 	}
 
 	/** NIC: frames that left on the wire. */

@@ -5,6 +5,7 @@ import java.util.Objects;
 import dev.bpfnet.bpf.ctx.SkBuff;
 import dev.bpfnet.engine.cpu.Skb;
 import dev.bpfnet.engine.qdisc.QueuedPacket;
+import dev.bpfnet.engine.traffic.SkBuffHolder;
 
 /**
  * The datapath's skb: the CPU layer's {@link Skb} (identity, device, namespace) together
@@ -17,7 +18,7 @@ import dev.bpfnet.engine.qdisc.QueuedPacket;
  * allocated per packet (no pool yet). Owned by one queue or call chain at a time; not
  * thread-safe.
  */
-public final class Packet implements QueuedPacket {
+public final class Packet implements QueuedPacket, SkBuffHolder {
 
 	private final Skb skb;
 
@@ -38,6 +39,7 @@ public final class Packet implements QueuedPacket {
 	}
 
 	/** The packet bytes and the fields programs see. */
+	@Override
 	public SkBuff buf() {
 		return this.buf;
 	}

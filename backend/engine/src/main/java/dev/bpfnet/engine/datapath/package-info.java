@@ -9,7 +9,11 @@
  * ({@link dev.bpfnet.engine.qdisc}).
  *
  * <p>
- * Entry point: {@link dev.bpfnet.engine.datapath.Datapath}. Threading: one run, one
- * thread.
+ * Entry points: {@link dev.bpfnet.engine.datapath.Datapath} (one node) and
+ * {@link dev.bpfnet.engine.datapath.Engine} (a whole document: every node on one
+ * simulator, the wires between NICs with their receive side from
+ * {@link dev.bpfnet.engine.nic}, and the document's traffic from
+ * {@link dev.bpfnet.engine.traffic}, for which the engine is resolver, packet sender and
+ * socket table). Threading: one run, one thread.
  */
 package dev.bpfnet.engine.datapath;

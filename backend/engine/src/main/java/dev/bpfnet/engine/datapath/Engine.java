@@ -1,0 +1,319 @@
+package dev.bpfnet.engine.datapath;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+
+import dev.bpfnet.engine.cpu.Cpu;
+import dev.bpfnet.engine.cpu.CpuSet;
+import dev.bpfnet.engine.cpu.Skb;
+import dev.bpfnet.engine.nic.NicRx;
+import dev.bpfnet.engine.nic.Wire;
+import dev.bpfnet.engine.sim.SimRandom;
+import dev.bpfnet.engine.sim.Simulator;
+import dev.bpfnet.engine.topology.IpAddress;
+import dev.bpfnet.engine.topology.IpEndpoint;
+import dev.bpfnet.engine.topology.NamespaceRef;
+import dev.bpfnet.engine.topology.NicDevice;
+import dev.bpfnet.engine.topology.Node;
+import dev.bpfnet.engine.topology.TopologyDocument;
+import dev.bpfnet.engine.trace.CpuAccounting;
+import dev.bpfnet.engine.trace.LatencyRecorder;
+import dev.bpfnet.engine.trace.Names;
+import dev.bpfnet.engine.traffic.Endpoint;
+import dev.bpfnet.engine.traffic.PacketSender;
+import dev.bpfnet.engine.traffic.TrafficEnv;
+import dev.bpfnet.engine.traffic.TrafficPlan;
+import dev.bpfnet.engine.traffic.TrafficResolver;
+
+/**
+ * A whole run of a topology document: one {@link Simulator}, one trace sink, one
+ * {@link CpuAccounting} and one skb id counter shared by a {@link Datapath} per node of
+ * the document, and the document's {@code wires} as {@link Wire}s between the NICs, each
+ * NIC with its receive side ({@link NicRx}: RX ring {@code rx_ring}, hard IRQ on
+ * {@code irq_cpu}, coalescing from the scheduling parameters, NAPI poll with the TX
+ * clean) feeding its node's {@code __netif_receive_skb_core} (datapath.md §6 paths C and
+ * E).
+ *
+ * <p>
+ * <b>Run-wide ids.</b> CPU, task, queue, device and namespace ids are unique in the run:
+ * node {@code k} gets the ranges after those of nodes {@code 0..k-1} (tasks: blocks of
+ * {@link #TASKS_PER_NODE}); the RX rings' queue ids follow every node's queues. A
+ * {@link NetDevice#id()} stays node-local; {@link #traceDeviceId} gives the id the trace
+ * carries.
+ *
+ * <p>
+ * <b>Traffic.</b> The engine is the {@link TrafficResolver} and the {@link PacketSender}
+ * ({@code ip_output} of the sending namespace) of the document's traffic, built at
+ * construction ({@link #plan()}: sockets bound, tasks blocked) and started by the first
+ * {@link #run}; latencies go to {@link #latency()}, flow {@code k} = document order.
+ *
+ * <p>
+ * A NIC without a wire keeps the single-node behaviour of {@link Datapath} (frames leave
+ * into nothing, descriptors are reclaimed at no cost). Not thread-safe.
+ */
+public final class Engine implements TrafficResolver, PacketSender {
+
+	/** Task ids reserved per node. */
+	public static final int TASKS_PER_NODE = 4096;
+
+	private final TopologyDocument doc;
+
+	private final Simulator sim;
+
+	private final CpuAccounting accounting;
+
+	private final Names names = new Names();
+
+	private final long[] skbIds = new long[1];
+
+	private final List<Datapath> nodes;
+
+	private final int[] deviceBases;
+
+	private final List<Wire<Packet>> wires;
+
+	private final List<NicRx<Packet>> nicRxs = new ArrayList<>();
+
+	private final LatencyRecorder latency = new LatencyRecorder();
+
+	private final TrafficPlan plan;
+
+	private boolean started;
+
+	/**
+	 * Builds every node and wire of the document.
+	 * @param doc the topology
+	 * @param objectBase directory the programs' {@code object} paths are relative to
+	 * @param options mode, trace sink (shared by every node), parameters
+	 * @throws IllegalArgumentException if a wire end is not a NIC
+	 * @throws dev.bpfnet.engine.hook.ProgramLoadException if a program cannot be loaded
+	 */
+	public Engine(TopologyDocument doc, Path objectBase, Datapath.Options options) {
+		this.doc = Objects.requireNonNull(doc, "doc");
+		Objects.requireNonNull(objectBase, "objectBase");
+		Objects.requireNonNull(options, "options");
+		int totalCpus = 0;
+		for (Node n : doc.nodes()) {
+			totalCpus += n.cpus();
+		}
+		this.sim = new Simulator();
+		this.accounting = new CpuAccounting(totalCpus);
+		List<Datapath> built = new ArrayList<>();
+		this.deviceBases = new int[doc.nodes().size()];
+		int firstCpu = 0;
+		int queueBase = 0;
+		int deviceBase = 0;
+		int nsBase = 0;
+		for (int k = 0; k < doc.nodes().size(); k++) {
+			Node n = doc.nodes().get(k);
+			Datapath.Shared shared = new Datapath.Shared(this.sim, this.accounting, this.names, this.skbIds, firstCpu,
+					k * TASKS_PER_NODE, queueBase, deviceBase, nsBase);
+			Datapath dp = new Datapath(doc, n.name(), objectBase, options, shared);
+			built.add(dp);
+			this.deviceBases[k] = deviceBase;
+			firstCpu += n.cpus();
+			// backlogs, then a qdisc and a TX ring per device (see Datapath.buildDevices)
+			queueBase += n.cpus() + 2 * dp.netns().deviceCount();
+			deviceBase += dp.netns().deviceCount();
+			nsBase += dp.netns().namespaces().size();
+		}
+		this.nodes = Collections.unmodifiableList(built);
+		List<Wire<Packet>> ws = new ArrayList<>();
+		int rxQueue = queueBase;
+		for (dev.bpfnet.engine.topology.Wire w : doc.wires()) {
+			Wire<Packet> wire = new Wire<>(this.sim, w.latencyNs());
+			this.nicRxs.add(plug(wire, Wire.A, w.a(), rxQueue++));
+			this.nicRxs.add(plug(wire, Wire.B, w.b(), rxQueue++));
+			ws.add(wire);
+		}
+		this.wires = Collections.unmodifiableList(ws);
+		int[] tasksBefore = new int[this.nodes.size()];
+		for (int k = 0; k < tasksBefore.length; k++) {
+			tasksBefore[k] = this.nodes.get(k).cpus().tasks().size();
+		}
+		TrafficEnv env = new TrafficEnv(this, () -> this.skbIds[0]++, this.latency, new SimRandom(doc.seed()));
+		this.plan = TrafficPlan.fromTopology(doc.traffic(), this, env);
+		this.plan.registerNames(this.names);
+		for (int k = 0; k < tasksBefore.length; k++) {
+			Datapath dp = this.nodes.get(k);
+			List<dev.bpfnet.engine.cpu.Task> tasks = dp.cpus().tasks();
+			for (int i = tasksBefore[k]; i < tasks.size(); i++) {
+				this.names.register(Names.Kind.TASK, tasks.get(i).id(), dp.node() + "/" + tasks.get(i).name());
+			}
+		}
+	}
+
+	private NicRx<Packet> plug(Wire<Packet> wire, int side, dev.bpfnet.engine.topology.DeviceRef ref, int rxQueue) {
+		Datapath dp = node(ref.node());
+		NetDevice d = dp.device(ref);
+		TopologyDocument.DeviceView view = this.doc.device(ref)
+			.orElseThrow(() -> new IllegalArgumentException("wire: no device " + ref));
+		if (!(view.declaration() instanceof NicDevice nic)) {
+			throw new IllegalArgumentException("wire: " + ref + " is not a NIC");
+		}
+		return dp.attachWire(wire, side, d, nic.rxRing(), rxQueue);
+	}
+
+	/** The document. */
+	public TopologyDocument document() {
+		return this.doc;
+	}
+
+	/** The run's simulator. */
+	public Simulator simulator() {
+		return this.sim;
+	}
+
+	/** CPU time accounting over every CPU of the run. */
+	public CpuAccounting accounting() {
+		return this.accounting;
+	}
+
+	/** The names of CPUs, tasks, devices, namespaces and queues of every node. */
+	public Names names() {
+		return this.names;
+	}
+
+	/** The datapaths, in document order. */
+	public List<Datapath> nodes() {
+		return this.nodes;
+	}
+
+	/** The wires, in document order. */
+	public List<Wire<Packet>> wires() {
+		return this.wires;
+	}
+
+	/** The receive sides of the wired NICs (two per wire, A then B). */
+	public List<NicRx<Packet>> nicRxs() {
+		return Collections.unmodifiableList(this.nicRxs);
+	}
+
+	/**
+	 * The datapath of a node.
+	 * @param name the node name
+	 * @return its datapath
+	 * @throws IllegalArgumentException for an unknown node
+	 */
+	public Datapath node(String name) {
+		for (Datapath dp : this.nodes) {
+			if (dp.node().equals(name)) {
+				return dp;
+			}
+		}
+		throw new IllegalArgumentException("node: no node called " + name + " in " + this.doc.name());
+	}
+
+	/**
+	 * The run-wide id trace events carry for a device.
+	 * @param ref {@code node/namespace/device}
+	 * @return the id
+	 */
+	public int traceDeviceId(String ref) {
+		dev.bpfnet.engine.topology.DeviceRef r = dev.bpfnet.engine.topology.DeviceRef.of(ref);
+		for (int k = 0; k < this.nodes.size(); k++) {
+			Datapath dp = this.nodes.get(k);
+			if (dp.node().equals(r.node())) {
+				return dp.device(r).id() + this.deviceBases[k];
+			}
+		}
+		throw new IllegalArgumentException("node: no node called " + r.node() + " in " + this.doc.name());
+	}
+
+	/** Frames dropped on full RX rings of every NIC. */
+	public long rxMissed() {
+		long n = 0;
+		for (NicRx<Packet> rx : this.nicRxs) {
+			n += rx.missed();
+		}
+		return n;
+	}
+
+	/** The document's traffic. */
+	public TrafficPlan plan() {
+		return this.plan;
+	}
+
+	/** One-way latencies and round trips of the flows. */
+	public LatencyRecorder latency() {
+		return this.latency;
+	}
+
+	/**
+	 * Starts the document's traffic (on the first call) and runs {@code durationNs} of
+	 * simulated time from now.
+	 * @param durationNs how long, {@code >= 0}
+	 */
+	public void run(long durationNs) {
+		if (durationNs < 0) {
+			throw new IllegalArgumentException("durationNs must be >= 0, was " + durationNs);
+		}
+		if (!this.started) {
+			this.started = true;
+			this.plan.start();
+		}
+		this.sim.runUntil(this.sim.now() + durationNs);
+	}
+
+	// ---- TrafficResolver and PacketSender ----
+
+	@Override
+	public CpuSet cpus(String node) {
+		return node(node).cpus();
+	}
+
+	@Override
+	public int netnsId(NamespaceRef ns) {
+		return node(ns.node()).traceNetnsId(ns.namespace());
+	}
+
+	@Override
+	public NamespaceRef owner(IpAddress address) {
+		for (Datapath dp : this.nodes) {
+			String ns = dp.ownerOf(address);
+			if (ns != null) {
+				return new NamespaceRef(dp.node(), ns);
+			}
+		}
+		throw new IllegalArgumentException("to: no namespace has the address " + address);
+	}
+
+	@Override
+	public IpAddress sourceAddress(NamespaceRef from, IpAddress dst) {
+		return node(from.node()).sourceAddress(from.namespace(), dst);
+	}
+
+	@Override
+	public void bind(NamespaceRef ns, int protocol, IpEndpoint local, Endpoint endpoint) {
+		if (protocol != dev.bpfnet.engine.packet.PacketSpec.PROTO_UDP) {
+			throw new IllegalArgumentException("protocol: only UDP sockets are modelled, got " + protocol);
+		}
+		node(ns.node()).bind(ns.namespace(), local, endpoint);
+	}
+
+	@Override
+	public void ipOutput(Cpu cpu, Skb skb) {
+		CpuSet set = cpu.cpuSet();
+		for (Datapath dp : this.nodes) {
+			if (dp.cpus() == set) {
+				dp.ipOutputFromSocket(cpu, skb);
+				return;
+			}
+		}
+		throw new IllegalStateException("cpu " + cpu + " belongs to no node of the run");
+	}
+
+	/** Runs the simulation up to {@code untilNs} (traffic not started). */
+	public void runUntil(long untilNs) {
+		this.sim.runUntil(untilNs);
+	}
+
+	@Override
+	public String toString() {
+		return "Engine[" + this.doc.name() + ", " + this.nodes.size() + " nodes, " + this.wires.size() + " wires]";
+	}
+
+}
