@@ -4,11 +4,12 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code bpfnet} command: the toolchain and (later) the engine, without the server.
+ * The {@code bpfnet} command: the toolchain ({@code bpf}) and the engine ({@code run}),
+ * without the server.
  */
 @Command(name = "bpfnet", mixinStandardHelpOptions = true, version = "bpfnet 0.1.0",
 		description = "Emulate, trace and compare the Linux container datapath with real eBPF programs.",
-		subcommands = { BpfCommand.class, CommandLine.HelpCommand.class })
+		subcommands = { BpfCommand.class, TopologyRunCommand.class, CommandLine.HelpCommand.class })
 public final class BpfnetCli implements Runnable {
 
 	@CommandLine.Spec

@@ -1,0 +1,142 @@
+package dev.bpfnet.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code bpfnet run TOPOLOGY}: the engine's example topologies end to end, in-process.
+ */
+class TopologyRunCommandTest {
+
+	/** The engine's example with static neighbours (see its header). */
+	static final String EXAMPLE = "../engine/src/test/resources/engine/pod-egress-bpfnet.yaml";
+
+	/** The original example: its program object programs/to_nic.o does not exist. */
+	static final String ORIGINAL = "../engine/src/test/resources/topology/pod-egress-bpfnet.yaml";
+
+	static final String OBJECTS = "../bpf/src/test/resources/bpf";
+
+	final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+	final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+	PrintStream savedOut;
+
+	PrintStream savedErr;
+
+	@TempDir
+	Path tmp;
+
+	@BeforeEach
+	void capture() {
+		this.savedOut = System.out;
+		this.savedErr = System.err;
+		System.setOut(new PrintStream(this.out, true, StandardCharsets.UTF_8));
+		System.setErr(new PrintStream(this.err, true, StandardCharsets.UTF_8));
+	}
+
+	@AfterEach
+	void restore() {
+		System.setOut(this.savedOut);
+		System.setErr(this.savedErr);
+	}
+
+	private JsonNode runJson(String... extra) {
+		this.out.reset();
+		String[] args = new String[6 + extra.length];
+		args[0] = "run";
+		args[1] = EXAMPLE;
+		args[2] = "--objects";
+		args[3] = OBJECTS;
+		args[4] = "--json";
+		args[5] = "--duration=5ms";
+		System.arraycopy(extra, 0, args, 6, extra.length);
+		int rc = BpfnetCli.execute(args);
+		assertThat(rc).as(this.err.toString(StandardCharsets.UTF_8)).isZero();
+		return JsonMapper.builder().build().readTree(this.out.toString(StandardCharsets.UTF_8));
+	}
+
+	@Test
+	void jsonReportHasPacketsFlowsCpusAndTraceHash() {
+		JsonNode r = runJson("--seed", "7");
+		assertThat(r.get("seed").asLong()).isEqualTo(7);
+		assertThat(r.get("simulatedNs").asLong()).isEqualTo(5_000_000);
+		JsonNode packets = r.get("packets");
+		assertThat(packets.get("sent").asLong()).isPositive();
+		assertThat(packets.get("delivered").asLong()).isPositive().isLessThanOrEqualTo(packets.get("sent").asLong());
+		assertThat(packets.get("dropped").isObject()).isTrue();
+		JsonNode flows = r.get("flows");
+		assertThat(flows).hasSize(2);
+		assertThat(flows.get(0).get("name").asString()).isEqualTo("rr");
+		assertThat(flows.get(0).get("latencyNs").get("p50").asLong()).isPositive();
+		assertThat(flows.get(0).get("latencyNs").get("p99").asLong())
+			.isGreaterThanOrEqualTo(flows.get(0).get("latencyNs").get("p50").asLong());
+		assertThat(flows.get(0).get("transactionsPerSec").asDouble()).isPositive();
+		assertThat(flows.get(1).get("name").asString()).isEqualTo("cbr");
+		assertThat(flows.get(1).get("throughputBps").asDouble()).isPositive();
+		assertThat(flows.get(1).get("latencyNs").get("max").asLong()).isPositive();
+		assertThat(r.get("accountedNs").asLong()).isBetween(5_000_000L, 5_100_000L);
+		JsonNode cpus = r.get("cpus");
+		assertThat(cpus).hasSize(4 + 2);
+		long total = 0;
+		for (JsonNode c : cpus) {
+			long sum = c.get("processNs").asLong() + c.get("hardirqNs").asLong() + c.get("softirqNs").asLong()
+					+ c.get("ksoftirqdNs").asLong() + c.get("idleNs").asLong();
+			assertThat(sum).as(c.get("cpu").asString()).isEqualTo(r.get("accountedNs").asLong());
+			total += c.get("softirqNs").asLong();
+			assertThat(c.get("byTask").isObject()).isTrue();
+		}
+		assertThat(total).isPositive();
+		assertThat(cpus.get(1).get("byTask").size()).as("the rr client runs on node1 cpu1").isPositive();
+		assertThat(r.get("traceSha256").asString()).matches("[0-9a-f]{64}");
+	}
+
+	@Test
+	void sameSeedSameTraceHashOtherSeedStillRuns() {
+		String a = runJson("--seed", "3").get("traceSha256").asString();
+		String b = runJson("--seed", "3").get("traceSha256").asString();
+		assertThat(a).isEqualTo(b);
+	}
+
+	@Test
+	void plainOutputIsAHumanSummary() {
+		int rc = BpfnetCli.execute("run", EXAMPLE, "--objects", OBJECTS, "--duration", "2ms");
+		assertThat(rc).isZero();
+		String text = this.out.toString(StandardCharsets.UTF_8);
+		assertThat(text).contains("pod-egress-bpfnet, seed 42")
+			.contains("flow rr (")
+			.contains("flow cbr (")
+			.contains("trace sha256 ");
+	}
+
+	@Test
+	void aMissingProgramObjectIsATopologyProblemWithItsPath() {
+		int rc = BpfnetCli.execute("run", ORIGINAL, "--duration", "1ms");
+		assertThat(rc).isEqualTo(1);
+		assertThat(this.err.toString(StandardCharsets.UTF_8)).contains("programs[0].object: no such object file")
+			.contains("to_nic.o");
+		assertThat(this.out.toString(StandardCharsets.UTF_8)).isEmpty();
+	}
+
+	@Test
+	void badYamlPrintsTheProblemsAndExits1() throws Exception {
+		Path bad = this.tmp.resolve("bad.yaml");
+		Files.writeString(bad, "name: x\nnodes:\n  - name: n1\n    cpus: many\n");
+		int rc = BpfnetCli.execute("run", bad.toString());
+		assertThat(rc).isEqualTo(1);
+		assertThat(this.err.toString(StandardCharsets.UTF_8)).contains("nodes[0].cpus");
+	}
+
+}
