@@ -1,5 +1,6 @@
 package dev.bpfnet.engine.datapath;
 
+import java.math.BigDecimal;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -7,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -57,6 +59,7 @@ import dev.bpfnet.engine.sim.EventHandler;
 import dev.bpfnet.engine.sim.Simulator;
 import dev.bpfnet.engine.topology.Attach;
 import dev.bpfnet.engine.topology.BpfnetDevice;
+import dev.bpfnet.engine.topology.CostOverride;
 import dev.bpfnet.engine.topology.Device;
 import dev.bpfnet.engine.topology.DeviceRef;
 import dev.bpfnet.engine.topology.IpAddress;
@@ -287,7 +290,7 @@ public final class Datapath {
 		Node n = doc.node(nodeName)
 			.orElseThrow(() -> new IllegalArgumentException("node: no node called " + nodeName + " in " + doc.name()));
 		this.trace = options.trace();
-		this.costs = options.costs();
+		this.costs = withOverrides(options.costs(), doc.costs());
 		this.sim = shared.sim();
 		this.accounting = shared.accounting();
 		this.names = shared.names();
@@ -321,6 +324,35 @@ public final class Datapath {
 			this.txScheduled.add(new ArrayDeque<>());
 		}
 		this.cpus.registerNames(this.names, nodeName + "/");
+	}
+
+	/**
+	 * The cost table with a topology document's {@code costs:} rows applied
+	 * ({@link CostModel#withOverrides}): a fixed part alone keeps the row's per-byte (per
+	 * instruction for {@code bpf_insn}) part and vice versa.
+	 * @param base the table from the options
+	 * @param overrides the document's overrides, by function name
+	 * @return {@code base} itself when there is no override
+	 * @throws IllegalArgumentException for a name the table does not know
+	 */
+	public static CostModel withOverrides(CostModel base, SortedMap<String, CostOverride> overrides) {
+		Objects.requireNonNull(base, "base");
+		Objects.requireNonNull(overrides, "overrides");
+		if (overrides.isEmpty()) {
+			return base;
+		}
+		SortedMap<String, Object> values = new TreeMap<>();
+		for (Map.Entry<String, CostOverride> e : overrides.entrySet()) {
+			CostOverride o = e.getValue();
+			if (o.nsPerByte().isEmpty()) {
+				values.put(e.getKey(), o.ns().getAsLong());
+				continue;
+			}
+			String unit = "bpf_insn".equals(e.getKey()) ? "ns/insn" : "ns/B";
+			String variable = BigDecimal.valueOf(o.nsPerByte().getAsDouble()).toPlainString() + unit;
+			values.put(e.getKey(), o.ns().isPresent() ? o.ns().getAsLong() + "ns + " + variable : variable);
+		}
+		return base.withOverrides(values);
 	}
 
 	/**
@@ -482,6 +514,11 @@ public final class Datapath {
 	/** The node's CPUs. */
 	public CpuSet cpus() {
 		return this.cpus;
+	}
+
+	/** The cost table in force: the options' table with the document's overrides. */
+	public CostModel costs() {
+		return this.costs;
 	}
 
 	/** CPU time accounting. */

@@ -71,6 +71,9 @@ public final class Engine implements TrafficResolver, PacketSender {
 
 	private final List<Datapath> nodes;
 
+	/** {@link #nodes} for the per-packet lookup of {@link #ipOutput}. */
+	private final Datapath[] nodeArray;
+
 	private final int[] deviceBases;
 
 	private final List<Wire<Packet>> wires;
@@ -121,6 +124,7 @@ public final class Engine implements TrafficResolver, PacketSender {
 			nsBase += dp.netns().namespaces().size();
 		}
 		this.nodes = Collections.unmodifiableList(built);
+		this.nodeArray = built.toArray(new Datapath[0]);
 		List<Wire<Packet>> ws = new ArrayList<>();
 		int rxQueue = queueBase;
 		for (dev.bpfnet.engine.topology.Wire w : doc.wires()) {
@@ -297,7 +301,9 @@ public final class Engine implements TrafficResolver, PacketSender {
 	@Override
 	public void ipOutput(Cpu cpu, Skb skb) {
 		CpuSet set = cpu.cpuSet();
-		for (Datapath dp : this.nodes) {
+		// indexed: no iterator per packet
+		for (int k = 0; k < this.nodeArray.length; k++) {
+			Datapath dp = this.nodeArray[k];
 			if (dp.cpus() == set) {
 				dp.ipOutputFromSocket(cpu, skb);
 				return;
