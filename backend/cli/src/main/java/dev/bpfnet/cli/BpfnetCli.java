@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "bpfnet", mixinStandardHelpOptions = true, version = "bpfnet 0.1.0",
 		description = "Emulate, trace and compare the Linux container datapath with real eBPF programs.",
-		subcommands = { BpfCommand.class, TopologyRunCommand.class, CommandLine.HelpCommand.class })
+		subcommands = { BpfCommand.class, TopologyRunCommand.class, FidelityCommand.class,
+				CommandLine.HelpCommand.class })
 public final class BpfnetCli implements Runnable {
 
 	@CommandLine.Spec
