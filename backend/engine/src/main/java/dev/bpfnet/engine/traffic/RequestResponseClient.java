@@ -91,7 +91,7 @@ public final class RequestResponseClient extends UdpSocket {
 		if (this.awaiting) {
 			Skb response = recv(cpu);
 			if (response == null) {
-				return TaskBody.BLOCK;
+				return waitStep();
 			}
 			long seq = Frames.payloadCounter(response, DatagramWriter.SEQ_OFFSET, 8);
 			if (seq >= 0 && seq != this.done) {

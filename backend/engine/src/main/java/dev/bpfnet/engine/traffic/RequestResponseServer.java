@@ -41,7 +41,7 @@ public final class RequestResponseServer extends UdpSocket {
 	public long step(Cpu cpu, Task self) {
 		Skb request = recv(cpu);
 		if (request == null) {
-			return TaskBody.BLOCK;
+			return waitStep();
 		}
 		long seq = Frames.payloadCounter(request, DatagramWriter.SEQ_OFFSET, 8);
 		this.writer.send(cpu, (seq < 0) ? this.writer.sent() : seq);

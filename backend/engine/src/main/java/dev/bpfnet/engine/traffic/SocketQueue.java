@@ -32,6 +32,9 @@ public final class SocketQueue {
 
 	private final Skb[] ring;
 
+	/** When each queued datagram was enqueued, on the enqueueing CPU's clock. */
+	private final long[] enqueuedAt;
+
 	private final int queueId;
 
 	private Task reader;
@@ -61,6 +64,7 @@ public final class SocketQueue {
 		}
 		this.cpus = cpus;
 		this.ring = new Skb[capacity];
+		this.enqueuedAt = new long[capacity];
 		this.queueId = queueId;
 	}
 
@@ -84,7 +88,9 @@ public final class SocketQueue {
 			return false;
 		}
 		int slot = this.head + this.count;
-		r[(slot >= r.length) ? slot - r.length : slot] = skb;
+		slot = (slot >= r.length) ? slot - r.length : slot;
+		r[slot] = skb;
+		this.enqueuedAt[slot] = cpu.now();
 		this.count++;
 		this.enqueued++;
 		if (this.count > this.maxDepth) {
@@ -98,9 +104,15 @@ public final class SocketQueue {
 		return true;
 	}
 
-	/** Takes the oldest datagram, or {@code null} if the queue is empty. */
-	public Skb poll() {
-		if (this.count == 0) {
+	/**
+	 * Takes the oldest datagram that exists at {@code nowNs}, or {@code null}. CPUs keep
+	 * their own clocks within a call chain (see the cpu package), so a receive path on
+	 * another CPU may have queued a datagram at a time this reader has not reached yet:
+	 * such a datagram stays queued until then ({@link #nextReadyNs()}).
+	 * @param nowNs the reading CPU's time
+	 */
+	public Skb poll(long nowNs) {
+		if (this.count == 0 || this.enqueuedAt[this.head] > nowNs) {
 			return null;
 		}
 		Skb skb = this.ring[this.head];
@@ -108,6 +120,11 @@ public final class SocketQueue {
 		this.head = (this.head + 1 == this.ring.length) ? 0 : this.head + 1;
 		this.count--;
 		return skb;
+	}
+
+	/** When the oldest queued datagram was enqueued, or -1 when the queue is empty. */
+	public long nextReadyNs() {
+		return (this.count == 0) ? -1 : this.enqueuedAt[this.head];
 	}
 
 	/** Datagrams waiting. */

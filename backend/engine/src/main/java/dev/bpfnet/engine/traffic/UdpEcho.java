@@ -58,7 +58,7 @@ public final class UdpEcho extends UdpSocket {
 	public long step(Cpu cpu, Task self) {
 		Skb skb = recv(cpu);
 		if (skb == null) {
-			return TaskBody.BLOCK;
+			return waitStep();
 		}
 		SkBuff in = Frames.buf(skb);
 		byte[] frame = (in == null) ? null : Arrays.copyOfRange(in.buf(), in.data(), in.dataEnd());

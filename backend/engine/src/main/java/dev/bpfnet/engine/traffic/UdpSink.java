@@ -48,10 +48,13 @@ public final class UdpSink extends UdpSocket {
 	public long step(Cpu cpu, Task self) {
 		Skb skb = recv(cpu);
 		if (skb == null) {
-			return TaskBody.BLOCK;
+			return waitStep();
 		}
 		long now = cpu.now();
-		this.latency.record(this.flowId, now - skb.createdNs());
+		// one-way latency from the send time the source wrote into the payload: the wire
+		// carries bytes, so the receiving node's skb is new (its createdNs is the NIC's)
+		long sent = Frames.payloadCounter(skb, DatagramWriter.TIMESTAMP_OFFSET, 8);
+		this.latency.record(this.flowId, now - (sent >= 0 ? sent : skb.createdNs()));
 		if (this.firstNs < 0) {
 			this.firstNs = now;
 		}

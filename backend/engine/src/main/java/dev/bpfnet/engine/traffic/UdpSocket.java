@@ -68,7 +68,7 @@ public abstract sealed class UdpSocket implements Endpoint, TaskBody
 	 * @return the datagram, or {@code null} if none is queued
 	 */
 	protected final Skb recv(Cpu cpu) {
-		Skb skb = this.queue.poll();
+		Skb skb = this.queue.poll(cpu.now());
 		if (skb == null) {
 			return null;
 		}
@@ -83,6 +83,14 @@ public abstract sealed class UdpSocket implements Endpoint, TaskBody
 	/** The step result after consuming one datagram: more queued → run again. */
 	protected final long nextStep() {
 		return (this.queue.length() > 0) ? TaskBody.RUN_AGAIN : TaskBody.BLOCK;
+	}
+
+	/**
+	 * The step result when {@link #recv} found nothing to read: block until woken, or,
+	 * when a datagram is queued at a time this CPU has not reached yet, sleep until then.
+	 */
+	protected final long waitStep() {
+		return (this.queue.length() > 0) ? this.queue.nextReadyNs() : TaskBody.BLOCK;
 	}
 
 	/** The reading task. */

@@ -1,5 +1,7 @@
 package dev.bpfnet.engine.fidelity;
 
+import dev.bpfnet.engine.trace.LatencyRecorder;
+
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -59,6 +61,27 @@ class FidelityTest {
 		BacklogCounter c = countPodIngressCrossings(Fidelity.HELPER_REDIRECT_PEER);
 		assertThat(c.fromSoftirq).isZero();
 		assertThat(c.fromTask).isZero();
+	}
+
+	/**
+	 * Regression: with several streams, a reader CPU could see a datagram another CPU
+	 * queued at a time it had not reached yet, and one-way latencies were measured from
+	 * the receiving node's skb (the wire carries bytes) instead of the send time:
+	 * negative latencies. Every stream must now deliver with one-way latencies of at
+	 * least the path's work.
+	 */
+	@Test
+	void fourStreamsAcrossNodesGiveNonNegativeOneWayLatencies() {
+		for (boolean bpfnet : new boolean[] { false, true }) {
+			Fidelity.EgressRun run = Fidelity.podEgress(1, bpfnet, 4, TraceSink.NONE);
+			LatencyRecorder latency = run.engine().latency();
+			assertThat(latency.flowIds()).hasSize(4);
+			for (int flow : latency.flowIds()) {
+				LatencyRecorder.LatencySummary s = latency.summary(flow);
+				assertThat(s.count()).as("flow %d (bpfnet %s)", flow, bpfnet).isPositive();
+				assertThat(s.minNs()).as("flow %d (bpfnet %s)", flow, bpfnet).isPositive();
+			}
+		}
 	}
 
 	@Test
