@@ -597,11 +597,14 @@ public final class Datapath {
 		return this.sendErrors;
 	}
 
-	/** Frames that left on the wire of any NIC. */
+	/**
+	 * Frames that left on the wire of any NIC: counted here for a NIC without a wire, by
+	 * its {@link NicRx} (the wire's port) for a wired one.
+	 */
 	public long transmitted() {
 		long n = 0;
 		for (NetDevice d : this.devices) {
-			n += d.phyTxPackets;
+			n += (d.nicRx != null) ? d.nicRx.departed() : d.phyTxPackets;
 		}
 		return n;
 	}

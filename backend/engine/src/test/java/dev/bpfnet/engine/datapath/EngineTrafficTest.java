@@ -62,6 +62,11 @@ class EngineTrafficTest {
 		assertThat(e.node("node1").deliveredToSockets()).isEqualTo(300 + 200);
 		assertThat(e.node("remote").deliveredToSockets()).isEqualTo(300);
 		assertThat(e.node("node1").delivered()).as("nothing to the default sink").isEqualTo(500);
+		// frames that left on the wire: the requests from node1; responses and the
+		// constant-rate
+		// flow from the remote
+		assertThat(e.node("node1").transmitted()).isEqualTo(300);
+		assertThat(e.node("remote").transmitted()).isEqualTo(300 + 200);
 		e.accounting().verify(e.simulator().now());
 	}
 
