@@ -103,13 +103,7 @@ public final class ArrayMap extends BpfMap {
 
 	/** Java side update of a per-CPU array with one value per CPU. */
 	public int updatePerCpu(byte[] key, byte[][] perCpuValues, long flags) {
-		if (perCpuValues.length != this.numCpus) {
-			throw new IllegalArgumentException(
-					"map '" + name() + "' needs " + this.numCpus + " values, got " + perCpuValues.length);
-		}
-		for (byte[] v : perCpuValues) {
-			checkValue(v, 0);
-		}
+		checkPerCpuValues(perCpuValues, this.numCpus);
 		if (isFrozen()) {
 			return -Errno.EPERM;
 		}
@@ -121,12 +115,6 @@ public final class ArrayMap extends BpfMap {
 			}
 		}
 		return rc;
-	}
-
-	private void checkValue(byte[] value, int valueOff) {
-		if (value == null || valueOff < 0 || valueOff + valueSize() > value.length) {
-			throw new IllegalArgumentException("value of map '" + name() + "' must be " + valueSize() + " bytes");
-		}
 	}
 
 	private int updateElem(byte[] key, int keyOff, byte[] value, int valueOff, long flags, int cpu, boolean allCpus) {

@@ -184,6 +184,26 @@ public abstract class BpfMap {
 		return out;
 	}
 
+	protected final void checkValue(byte[] value, int valueOff) {
+		if (value == null || valueOff < 0 || valueOff + valueSize() > value.length) {
+			throw new IllegalArgumentException("value of map '" + name() + "' must be " + valueSize() + " bytes");
+		}
+	}
+
+	/**
+	 * Checks the values of a Java-side per-CPU update: one of {@code valueSize} bytes per
+	 * CPU.
+	 */
+	protected final void checkPerCpuValues(byte[][] perCpuValues, int numCpus) {
+		if (perCpuValues.length != numCpus) {
+			throw new IllegalArgumentException(
+					"map '" + name() + "' needs " + numCpus + " values, got " + perCpuValues.length);
+		}
+		for (byte[] v : perCpuValues) {
+			checkValue(v, 0);
+		}
+	}
+
 	protected final void checkKey(byte[] key, int keyOff) {
 		if (key == null || keyOff < 0 || keyOff + keySize() > key.length) {
 			throw new IllegalArgumentException("key of map '" + name() + "' must be " + keySize() + " bytes");

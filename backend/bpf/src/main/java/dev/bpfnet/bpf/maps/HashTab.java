@@ -240,13 +240,7 @@ public final class HashTab extends BpfMap {
 	 * ({@code bpf_percpu_hash_update}).
 	 */
 	public int updatePerCpu(byte[] key, byte[][] perCpuValues, long flags) {
-		if (perCpuValues.length != this.numCpus) {
-			throw new IllegalArgumentException(
-					"map '" + name() + "' needs " + this.numCpus + " values, got " + perCpuValues.length);
-		}
-		for (byte[] v : perCpuValues) {
-			checkValue(v, 0);
-		}
+		checkPerCpuValues(perCpuValues, this.numCpus);
 		if (isFrozen()) {
 			return -Errno.EPERM;
 		}
@@ -258,12 +252,6 @@ public final class HashTab extends BpfMap {
 			}
 		}
 		return rc;
-	}
-
-	private void checkValue(byte[] value, int valueOff) {
-		if (value == null || valueOff < 0 || valueOff + this.vs > value.length) {
-			throw new IllegalArgumentException("value of map '" + name() + "' must be " + this.vs + " bytes");
-		}
 	}
 
 	private int updateElem(byte[] key, int keyOff, byte[] value, int valueOff, long flags, int cpu, boolean allCpus) {

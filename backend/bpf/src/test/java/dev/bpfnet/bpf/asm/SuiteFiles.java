@@ -1,5 +1,7 @@
 package dev.bpfnet.bpf.asm;
 
+import dev.bpfnet.bpf.conformance.ConformanceFile;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +14,6 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import dev.bpfnet.bpf.isa.Insn;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * Reads the bpf_conformance suite in place ({@code bpfnet.shared.dir}/bpf_conformance):
@@ -29,11 +30,7 @@ final class SuiteFiles {
 	 * The suite directory; skips the calling test when the shared directory is absent.
 	 */
 	static Path suite() {
-		String dir = System.getProperty("bpfnet.shared.dir");
-		Path suite = (dir != null) ? Path.of(dir, "bpf_conformance") : null;
-		Assumptions.assumeTrue(suite != null && Files.isDirectory(suite.resolve("tests")),
-				"bpf_conformance suite not found (system property bpfnet.shared.dir=" + dir + ")");
-		return suite;
+		return ConformanceFile.suite();
 	}
 
 	static List<Path> list(Path dir, String suffix) {

@@ -7,8 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 import dev.bpfnet.bpf.isa.Insn;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * A bpf_conformance {@code .data} file, parsed as {@code bpf_test_parser.cc} does
@@ -25,6 +27,25 @@ import dev.bpfnet.bpf.isa.Insn;
  */
 public record ConformanceFile(String name, String asm, Insn[] raw, byte[] mem, Long result, String error,
 		String skipReason) {
+
+	/**
+	 * The suite directory ({@code bpfnet.shared.dir}/bpf_conformance, read in place);
+	 * skips the calling test with a message when it is absent.
+	 */
+	public static Path suite() {
+		String dir = System.getProperty("bpfnet.shared.dir");
+		Path p = dir == null ? null : Path.of(dir, "bpf_conformance");
+		Assumptions.assumeTrue(p != null && Files.isDirectory(p.resolve("tests")),
+				"bpf_conformance not found (system property bpfnet.shared.dir=" + dir + "): skipped");
+		return p;
+	}
+
+	/** The {@code .data} files of a suite directory, sorted by name. */
+	public static List<Path> dataFiles(Path dir) throws IOException {
+		try (Stream<Path> s = Files.list(dir)) {
+			return s.filter(f -> f.toString().endsWith(".data")).sorted().toList();
+		}
+	}
 
 	public static ConformanceFile parse(Path file) {
 		String name = file.getFileName().toString().replaceFirst("\\.data$", "");

@@ -40,17 +40,11 @@ class ConformanceSuiteTest {
 			"incorrect_return_value_high_bits", new Insn[] { Insn.of(0x79, 0, 1, 2, 0), Insn.of(0x95, 0, 0, 0, 0) });
 
 	static Path suite() {
-		String dir = System.getProperty("bpfnet.shared.dir");
-		Path p = dir == null ? null : Path.of(dir, "bpf_conformance");
-		Assumptions.assumeTrue(p != null && Files.isDirectory(p.resolve("tests")),
-				"bpf_conformance not found (system property bpfnet.shared.dir=" + dir + "): skipped");
-		return p;
+		return ConformanceFile.suite();
 	}
 
 	static List<Path> files(Path dir) throws IOException {
-		try (Stream<Path> s = Files.list(dir)) {
-			return s.filter(f -> f.toString().endsWith(".data")).sorted().toList();
-		}
+		return ConformanceFile.dataFiles(dir);
 	}
 
 	@TestFactory

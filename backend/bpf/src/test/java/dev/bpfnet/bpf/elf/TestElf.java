@@ -1,13 +1,11 @@
 package dev.bpfnet.bpf.elf;
 
+import dev.bpfnet.bpf.TestObjects;
+
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,38 +25,13 @@ final class TestElf {
 	static final List<String> OBJECTS = List.of("flow_counter", "nat", "pod_egress", "allowlist", "ringbuf_logger",
 			"tail_call", "l2_encap", "xdp_redirect", "legacy_maps", "legacy_maps_nobtf");
 
-	/**
-	 * The bytes of {@code name.o}: from {@code -Dbpfnet.bpf.objects} (the Maven build's
-	 * fresh copies) when that directory has it, else the committed test resource.
-	 */
+	/** The bytes of {@code name.o} ({@link TestObjects#bytes}). */
 	static byte[] object(String name) {
-		String dir = System.getProperty("bpfnet.bpf.objects");
-		try {
-			if (dir != null) {
-				Path fresh = Path.of(dir, name + ".o");
-				if (Files.isRegularFile(fresh)) {
-					return Files.readAllBytes(fresh);
-				}
-			}
-			try (var in = TestElf.class.getResourceAsStream("/bpf/" + name + ".o")) {
-				if (in == null) {
-					throw new IllegalStateException("no test object " + name + ".o");
-				}
-				return in.readAllBytes();
-			}
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
+		return TestObjects.bytes(name);
 	}
 
 	static BpfObject load(String name) {
-		try {
-			return ElfLoader.load(object(name), name + ".o");
-		}
-		catch (ElfException ex) {
-			throw new AssertionError(name + ".o: " + ex.getMessage(), ex);
-		}
+		return TestObjects.load(name);
 	}
 
 	static ByteBuffer le(byte[] b) {

@@ -29,17 +29,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class JitConformanceTest {
 
 	static Path suite() {
-		String dir = System.getProperty("bpfnet.shared.dir");
-		Path p = dir == null ? null : Path.of(dir, "bpf_conformance");
-		Assumptions.assumeTrue(p != null && Files.isDirectory(p.resolve("tests")),
-				"bpf_conformance not found (system property bpfnet.shared.dir=" + dir + "): skipped");
-		return p;
+		return ConformanceFile.suite();
 	}
 
 	static List<Path> files(Path dir) throws IOException {
-		try (Stream<Path> s = Files.list(dir)) {
-			return s.filter(f -> f.toString().endsWith(".data")).sorted().toList();
-		}
+		return ConformanceFile.dataFiles(dir);
 	}
 
 	@Test

@@ -1,13 +1,7 @@
 package dev.bpfnet.bpf.load;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-
+import dev.bpfnet.bpf.TestObjects;
 import dev.bpfnet.bpf.elf.BpfObject;
-import dev.bpfnet.bpf.elf.ElfException;
-import dev.bpfnet.bpf.elf.ElfLoader;
 
 /**
  * The C test programs of {@code src/test/c}: freshly built by the Maven build when clang
@@ -19,33 +13,11 @@ final class Objects {
 	}
 
 	static byte[] bytes(String name) {
-		String dir = System.getProperty("bpfnet.bpf.objects");
-		try {
-			if (dir != null) {
-				Path fresh = Path.of(dir, name + ".o");
-				if (Files.isRegularFile(fresh)) {
-					return Files.readAllBytes(fresh);
-				}
-			}
-			try (var in = Objects.class.getResourceAsStream("/bpf/" + name + ".o")) {
-				if (in == null) {
-					throw new IllegalStateException("no test object " + name + ".o");
-				}
-				return in.readAllBytes();
-			}
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
+		return TestObjects.bytes(name);
 	}
 
 	static BpfObject load(String name) {
-		try {
-			return ElfLoader.load(bytes(name), name + ".o");
-		}
-		catch (ElfException ex) {
-			throw new AssertionError(name + ".o: " + ex.getMessage(), ex);
-		}
+		return TestObjects.load(name);
 	}
 
 	static BpfObjectInstance open(String name, int cpus) {
