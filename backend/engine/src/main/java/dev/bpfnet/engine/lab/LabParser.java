@@ -142,14 +142,15 @@ public final class LabParser {
 		Node d = m.get("duration");
 		if (d != null) {
 			if (d instanceof Scalar s) {
-				try {
-					duration = Units.parseDuration(s.text());
-					if (duration <= 0 || duration > 1_000_000_000L) {
-						problem("duration", d, "must be more than 0 and at most 1s, got " + s.text());
-					}
-				}
-				catch (IllegalArgumentException ex) {
+				long parsed = parseDuration(s.text());
+				if (parsed < 0) {
 					problem("duration", d, "expected a duration like 10ms, got \"" + s.text() + "\"");
+				}
+				else if (parsed == 0 || parsed > 1_000_000_000L) {
+					problem("duration", d, "must be more than 0 and at most 1s, got " + s.text());
+				}
+				else {
+					duration = parsed;
 				}
 			}
 			else {
@@ -202,9 +203,9 @@ public final class LabParser {
 					}
 					catch (TopologyException ex) {
 						for (Problem tp : ex.problems()) {
-							this.problems.add(new Problem(path + ".topology", topo + ": " + tp.toString(),
-									OptionalInt.of(r.get("topology").line()),
-									OptionalInt.of(r.get("topology").column())));
+							String where = tp.line().isPresent() ? " (" + topo + " line " + tp.line().getAsInt()
+									+ ", column " + tp.column().orElse(0) + ")" : "";
+							problem(path + ".topology", r.get("topology"), topo + ": " + tp.text() + where);
 						}
 					}
 				}
@@ -567,17 +568,25 @@ public final class LabParser {
 				return Double.parseDouble(s.text());
 			}
 			catch (NumberFormatException ex) {
-				try {
-					return Units.parseDuration(s.text());
-				}
-				catch (IllegalArgumentException ex2) {
-					// reported below
+				long ns = parseDuration(s.text());
+				if (ns >= 0) {
+					return ns;
 				}
 			}
 		}
 		problem(path + "." + key, n, "expected a number or a duration like 20us, got "
 				+ ((n instanceof Scalar s) ? "\"" + s.text() + "\"" : "a " + n.what()));
 		return dflt;
+	}
+
+	/** {@link Units#parseDuration}, -1 when the text is not a duration. */
+	private static long parseDuration(String text) {
+		try {
+			return Units.parseDuration(text);
+		}
+		catch (IllegalArgumentException ex) {
+			return -1;
+		}
 	}
 
 	// ---- generic fields
