@@ -488,9 +488,12 @@ public final class LabParser {
 				return f;
 			}
 		}
+		int limit = Math.max(2, name.length() / 3);
 		List<String> near = Arrays.stream(Function.values())
 			.map(Function::kernelName)
-			.filter(k -> k.contains(name) || name.contains(k) || common(k, name) >= Math.min(6, name.length()))
+			.filter(k -> distance(k, name) <= limit)
+			.sorted(java.util.Comparator.comparingInt((String k) -> distance(k, name)))
+			.limit(3)
 			.toList();
 		problem(path + ".function", c.get("function"),
 				"unknown kernel function \"" + name + "\"" + (near.isEmpty() ? "" : ", did you mean " + near + "?")
@@ -498,12 +501,24 @@ public final class LabParser {
 		return null;
 	}
 
-	private static int common(String a, String b) {
-		int n = 0;
-		while (n < a.length() && n < b.length() && a.charAt(n) == b.charAt(n)) {
-			n++;
+	/** Levenshtein distance, for "did you mean". */
+	static int distance(String a, String b) {
+		int[] prev = new int[b.length() + 1];
+		int[] cur = new int[b.length() + 1];
+		for (int j = 0; j <= b.length(); j++) {
+			prev[j] = j;
 		}
-		return n;
+		for (int i = 1; i <= a.length(); i++) {
+			cur[0] = i;
+			for (int j = 1; j <= b.length(); j++) {
+				int sub = prev[j - 1] + ((a.charAt(i - 1) == b.charAt(j - 1)) ? 0 : 1);
+				cur[j] = Math.min(sub, Math.min(prev[j], cur[j - 1]) + 1);
+			}
+			int[] t = prev;
+			prev = cur;
+			cur = t;
+		}
+		return prev[b.length()];
 	}
 
 	private Metric metric(MapNode c, String path) {
