@@ -73,6 +73,7 @@ import dev.bpfnet.engine.topology.VethDevice;
 import dev.bpfnet.engine.trace.Context;
 import dev.bpfnet.engine.trace.CpuAccounting;
 import dev.bpfnet.engine.trace.DropReason;
+import dev.bpfnet.engine.trace.FrameTap;
 import dev.bpfnet.engine.trace.Function;
 import dev.bpfnet.engine.trace.Names;
 import dev.bpfnet.engine.trace.TraceSink;
@@ -232,6 +233,9 @@ public final class Datapath {
 
 	/** The CPU of the running chain (for callbacks: qdisc drops, TX queue). */
 	private Cpu current;
+
+	/** Where {@code tcpdump -i DEV} would see frames, or {@code null} (no capture). */
+	private FrameTap tap;
 
 	/** The namespace {@code bpf_fib_lookup} answers in during a program run. */
 	private int fibNs;
@@ -618,6 +622,20 @@ public final class Datapath {
 		return n;
 	}
 
+	/**
+	 * Attaches a frame tap ({@code dev_queue_xmit_nit} on transmit,
+	 * {@code __netif_receive_skb_core} on receive, see {@link FrameTap}), or detaches it
+	 * with {@code null}. Taps observe only: results do not change.
+	 */
+	public void setFrameTap(FrameTap tap) {
+		this.tap = tap;
+	}
+
+	private void nit(Cpu cpu, NetDevice dev, Packet p, FrameTap.Direction direction) {
+		SkBuff b = p.buf();
+		this.tap.frame(cpu.now(), p.id(), cpu.id(), dev.id() + this.deviceBase, direction, b.buf(), b.data(), b.len());
+	}
+
 	private NetNamespace namespace(String nsName) {
 		return this.netns.namespace(nsName)
 			.orElseThrow(() -> new IllegalArgumentException("namespace: no namespace " + nsName + " on " + this.node));
@@ -805,6 +823,66 @@ public final class Datapath {
 		ipOutput(cpu, p, ns, this.route.ifindex, this.route.nextHop);
 	}
 
+	/**
+	 * {@code packet_snd} of an {@code AF_PACKET} socket bound to {@code dev}
+	 * ({@code tcpreplay -i DEV}, a frame sent "straight into a device"): a new skb with
+	 * the frame as is ({@code __alloc_skb}, charged as a system call entry and the copy
+	 * of the frame from user space), then {@code __dev_queue_xmit} on the device: tcx
+	 * egress, qdisc, driver ({@code PACKET_QDISC_BYPASS} off). Called in the sending
+	 * task's chain.
+	 * @param cpu the sending CPU
+	 * @param dev a device of this node
+	 * @param frame an Ethernet frame (at least 14 bytes; the array is the skb's from now
+	 * on)
+	 * @throws IllegalArgumentException for a frame shorter than an Ethernet header
+	 */
+	public void packetXmit(Cpu cpu, NetDevice dev, byte[] frame) {
+		if (frame.length < ETH_HLEN) {
+			throw new IllegalArgumentException("frame: " + frame.length + " bytes, an Ethernet header needs 14");
+		}
+		this.current = cpu;
+		Packet p = newPacket(frame, dev.id(), dev.nsId, cpu.now(), java.util.Arrays.hashCode(frame));
+		ev(cpu, Function.ALLOC_SKB, p);
+		cpu.spend(Id.ENTRY_SYSCALL_64, 0);
+		cpu.spend(Id.COPY_USER, frame.length);
+		devQueueXmit(cpu, dev, p);
+	}
+
+	/**
+	 * {@code raw_sendmsg} with {@code IP_HDRINCL} from namespace {@code nsName}: the IPv4
+	 * packet of {@code frame} (after its 14-byte Ethernet header, whose MACs the
+	 * neighbour layer rewrites) is routed by its destination and sent through
+	 * {@code ip_output} unchanged (TTL, id and checksums as crafted). No route, or not
+	 * IPv4: the send fails ({@link #sendErrors()}), as {@code -ENETUNREACH} would.
+	 * Charged as {@link #packetXmit}.
+	 * @param cpu the sending CPU
+	 * @param nsName a namespace of this node
+	 * @param frame an Ethernet + IPv4 frame
+	 */
+	public void rawIpSend(Cpu cpu, String nsName, byte[] frame) {
+		this.current = cpu;
+		NetNamespace ns = namespace(nsName);
+		int ethType = (frame.length < ETH_HLEN + 20) ? -1 : ((frame[12] & 0xff) << 8) | (frame[13] & 0xff);
+		if (ethType != ETH_P_IP) {
+			this.sendErrors++;
+			return;
+		}
+		int daddr = ((frame[30] & 0xff) << 24) | ((frame[31] & 0xff) << 16) | ((frame[32] & 0xff) << 8)
+				| (frame[33] & 0xff);
+		Forwarding.routeOutput(ns, IpAddress.ipv4(daddr), 0, this.route);
+		if (this.route.decision == RouteResult.Decision.DROP) {
+			this.sendErrors++;
+			return;
+		}
+		int oif = this.route.ifindex;
+		IpAddress nextHop = this.route.nextHop;
+		Packet p = newPacket(frame, ns.device(oif).deviceId(), ns.id(), cpu.now(), java.util.Arrays.hashCode(frame));
+		ev(cpu, Function.ALLOC_SKB, p);
+		cpu.spend(Id.ENTRY_SYSCALL_64, 0);
+		cpu.spend(Id.COPY_USER, frame.length);
+		ipOutput(cpu, p, ns, oif, nextHop);
+	}
+
 	/** Runs the simulation up to {@code untilNs} (batch mode). */
 	public void run(long untilNs) {
 		this.sim.runUntil(untilNs);
@@ -941,6 +1019,9 @@ public final class Datapath {
 		}
 		this.xmitRecursion[c]++;
 		dev.txPackets++;
+		if (this.tap != null) {
+			nit(cpu, dev, p, FrameTap.Direction.OUT);
+		}
 		switch (dev.kind) {
 			case VETH -> vethXmit(cpu, dev, p);
 			case BPFNET -> netkitXmit(cpu, dev, p);
@@ -1045,6 +1126,9 @@ public final class Datapath {
 				return false;
 			}
 			d.txPackets++;
+			if (Datapath.this.tap != null) {
+				nit(c, d, p, FrameTap.Direction.OUT);
+			}
 			ev(c, Function.NDO_START_XMIT, p, p.skb().deviceId(), p.skb().netnsId(), d.ringQueueId, d.ring.inUse(),
 					TraceSink.NO_VERDICT, DropReason.NOT_DROPPED_YET);
 			c.spend(Id.NDO_START_XMIT, p.len());
@@ -1462,6 +1546,9 @@ public final class Datapath {
 			dev.rxPackets++;
 			ev(cpu, Function.NETIF_RECEIVE_SKB_CORE, p);
 			cpu.spend(Id.NETIF_RECEIVE_SKB_CORE, 0);
+			if (this.tap != null) {
+				nit(cpu, dev, p, FrameTap.Direction.IN);
+			}
 			if (!dev.tcxIngress.isEmpty()) {
 				HookResult r = runTcx(cpu, dev, dev.tcxIngress, p);
 				evVerdict(cpu, Function.TCX_INGRESS, p, r.code());
