@@ -31,6 +31,7 @@ import dev.bpfnet.engine.hook.ExecMode;
 import dev.bpfnet.engine.hook.HookEnv;
 import dev.bpfnet.engine.hook.HookHost;
 import dev.bpfnet.engine.hook.HookProgram;
+import dev.bpfnet.engine.hook.ObjectSource;
 import dev.bpfnet.engine.hook.HookResult;
 import dev.bpfnet.engine.hook.NetkitSlot;
 import dev.bpfnet.engine.hook.ProgramLoader;
@@ -267,7 +268,20 @@ public final class Datapath {
 	 * @throws dev.bpfnet.engine.hook.ProgramLoadException if a program cannot be loaded
 	 */
 	public Datapath(TopologyDocument doc, String nodeName, Path objectBase, Options options) {
-		this(doc, nodeName, objectBase, options, Shared.single(doc, nodeName));
+		this(doc, nodeName, ObjectSource.directory(objectBase), options, Shared.single(doc, nodeName));
+	}
+
+	/**
+	 * Builds the datapath of {@code nodeName}, reading program objects from a source.
+	 * @param doc the topology
+	 * @param nodeName the node to build
+	 * @param objects gives the bytes of the programs' {@code object}s
+	 * @param options mode, trace sink, parameters
+	 * @throws IllegalArgumentException if the node does not exist
+	 * @throws dev.bpfnet.engine.hook.ProgramLoadException if a program cannot be loaded
+	 */
+	public Datapath(TopologyDocument doc, String nodeName, ObjectSource objects, Options options) {
+		this(doc, nodeName, objects, options, Shared.single(doc, nodeName));
 	}
 
 	/**
@@ -286,10 +300,10 @@ public final class Datapath {
 
 	}
 
-	Datapath(TopologyDocument doc, String nodeName, Path objectBase, Options options, Shared shared) {
+	Datapath(TopologyDocument doc, String nodeName, ObjectSource objects, Options options, Shared shared) {
 		this.doc = Objects.requireNonNull(doc, "doc");
 		this.node = Objects.requireNonNull(nodeName, "nodeName");
-		Objects.requireNonNull(objectBase, "objectBase");
+		Objects.requireNonNull(objects, "objects");
 		Objects.requireNonNull(options, "options");
 		Node n = doc.node(nodeName)
 			.orElseThrow(() -> new IllegalArgumentException("node: no node called " + nodeName + " in " + doc.name()));
@@ -320,7 +334,7 @@ public final class Datapath {
 		}, (params, flags) -> this.fibs[this.fibNs].fibLookup(params, flags, this.fibLen),
 				ifindex -> this.fibs[this.fibNs].namespace().device(ifindex) != null);
 		this.envs = HookEnv.perCpu(n.cpus(), host, doc.seed(), this.costs);
-		this.programs = loadPrograms(objectBase, n.cpus(), options.mode());
+		this.programs = loadPrograms(objects, n.cpus(), options.mode());
 		for (int c = 0; c < n.cpus(); c++) {
 			Cpu cpu = this.cpus.cpu(c);
 			cpu.softnet().setRxHandler((cc, skb) -> receiveFromBacklog(cc, (Packet) skb.payload()));
@@ -472,7 +486,7 @@ public final class Datapath {
 		return peerEnd ? veth.peer().rxDelivery() : veth.rxDelivery();
 	}
 
-	private SortedMap<String, HookProgram> loadPrograms(Path base, int cpuCount, ExecMode mode) {
+	private SortedMap<String, HookProgram> loadPrograms(ObjectSource objects, int cpuCount, ExecMode mode) {
 		TreeSet<String> wanted = new TreeSet<>();
 		for (Attach a : this.doc.attach()) {
 			if (a.device().node().equals(this.node)) {
@@ -484,7 +498,7 @@ public final class Datapath {
 			refs.add(this.doc.program(name)
 				.orElseThrow(() -> new IllegalArgumentException("attach: no program called " + name)));
 		}
-		ProgramLoader loader = new ProgramLoader(base::resolve,
+		ProgramLoader loader = new ProgramLoader(objects,
 				ref -> this.netns.device(DeviceRef.of(ref))
 					.orElseThrow(() -> new IllegalArgumentException("no device " + ref + " on node " + this.node))
 					.ifindex(),

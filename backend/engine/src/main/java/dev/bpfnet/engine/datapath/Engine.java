@@ -9,6 +9,7 @@ import java.util.Objects;
 import dev.bpfnet.engine.cpu.Cpu;
 import dev.bpfnet.engine.cpu.CpuSet;
 import dev.bpfnet.engine.cpu.Skb;
+import dev.bpfnet.engine.hook.ObjectSource;
 import dev.bpfnet.engine.nic.NicRx;
 import dev.bpfnet.engine.nic.Wire;
 import dev.bpfnet.engine.sim.SimRandom;
@@ -100,8 +101,20 @@ public final class Engine implements TrafficResolver, PacketSender, FrameSender 
 	 * @throws dev.bpfnet.engine.hook.ProgramLoadException if a program cannot be loaded
 	 */
 	public Engine(TopologyDocument doc, Path objectBase, Datapath.Options options) {
+		this(doc, ObjectSource.directory(objectBase), options);
+	}
+
+	/**
+	 * Builds every node and wire of the document, reading program objects from a source.
+	 * @param doc the topology
+	 * @param objects gives the bytes of the programs' {@code object}s
+	 * @param options mode, trace sink (shared by every node), parameters
+	 * @throws IllegalArgumentException if a wire end is not a NIC
+	 * @throws dev.bpfnet.engine.hook.ProgramLoadException if a program cannot be loaded
+	 */
+	public Engine(TopologyDocument doc, ObjectSource objects, Datapath.Options options) {
 		this.doc = Objects.requireNonNull(doc, "doc");
-		Objects.requireNonNull(objectBase, "objectBase");
+		Objects.requireNonNull(objects, "objects");
 		Objects.requireNonNull(options, "options");
 		int totalCpus = 0;
 		for (Node n : doc.nodes()) {
@@ -119,7 +132,7 @@ public final class Engine implements TrafficResolver, PacketSender, FrameSender 
 			Node n = doc.nodes().get(k);
 			Datapath.Shared shared = new Datapath.Shared(this.sim, this.accounting, this.names, this.skbIds, firstCpu,
 					k * TASKS_PER_NODE, queueBase, deviceBase, nsBase);
-			Datapath dp = new Datapath(doc, n.name(), objectBase, options, shared);
+			Datapath dp = new Datapath(doc, n.name(), objects, options, shared);
 			built.add(dp);
 			this.deviceBases[k] = deviceBase;
 			firstCpu += n.cpus();
@@ -270,6 +283,16 @@ public final class Engine implements TrafficResolver, PacketSender, FrameSender 
 		if (durationNs < 0) {
 			throw new IllegalArgumentException("durationNs must be >= 0, was " + durationNs);
 		}
+		start();
+		this.sim.runUntil(this.sim.now() + durationNs);
+	}
+
+	/**
+	 * Starts the document's traffic (schedules its first events) without running
+	 * anything, for drivers that step the {@link #simulator()} themselves; later calls
+	 * and {@link #run} do not start it again.
+	 */
+	public void start() {
 		if (!this.started) {
 			this.started = true;
 			this.plan.start();
@@ -277,7 +300,6 @@ public final class Engine implements TrafficResolver, PacketSender, FrameSender 
 				f.start();
 			}
 		}
-		this.sim.runUntil(this.sim.now() + durationNs);
 	}
 
 	// ---- TrafficResolver and PacketSender ----
