@@ -110,12 +110,18 @@ public record ReplayFile(Path file, int linkType, List<Frame> frames) {
 			throw new CaptureException(file + ": not a pcap or pcapng file libpcap can read: " + ex.getMessage(), ex);
 		}
 		try {
+			// libpcap reports DLT_* values: LINKTYPE_RAW (101) is DLT_RAW, 12 on Linux
+			// (14 on OpenBSD)
 			int dlt = h.getDlt().value();
+			if (dlt == 12 || dlt == 14) {
+				dlt = DLT_RAW;
+			}
 			if (dlt != DLT_EN10MB && dlt != DLT_RAW && dlt != DLT_IPV4 && dlt != DLT_IPV6 && dlt != DLT_SLL
 					&& dlt != DLT_SLL2) {
-				throw new CaptureException(file + ": link type " + dlt + " (" + h.getDlt().name()
-						+ ") cannot be replayed; supported: 1 (Ethernet), 101 (raw IP), 228/229 (IPv4/IPv6),"
-						+ " 113 (Linux SLL), 276 (Linux SLL2)");
+				throw new CaptureException(
+						file + ": link type " + dlt + " (" + h.getDlt().name().replace("(", "").replace(")", "")
+								+ ") cannot be replayed; supported: 1 (Ethernet), 101 (raw IP), 228/229 (IPv4/IPv6),"
+								+ " 113 (Linux SLL), 276 (Linux SLL2)");
 			}
 			List<Frame> frames = new ArrayList<>();
 			for (int index = 0;; index++) {
