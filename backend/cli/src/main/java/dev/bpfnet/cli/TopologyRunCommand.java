@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import dev.bpfnet.engine.capture.CaptureSession;
 import dev.bpfnet.engine.datapath.Datapath;
 import dev.bpfnet.engine.datapath.Engine;
 import dev.bpfnet.engine.hook.ProgramLoadException;
@@ -66,6 +67,24 @@ final class TopologyRunCommand implements java.util.concurrent.Callable<Integer>
 			description = "directory the programs' object paths are relative to (default: the document's directory)")
 	Path objects;
 
+	@Option(names = "--capture", paramLabel = "DEV[:in|out]",
+			description = "capture a device (node/ns/dev) as tcpdump -i would, into the --pcap file of the same position (repeatable)")
+	List<String> captures = new ArrayList<>();
+
+	@Option(names = "--pcap", paramLabel = "FILE", description = "the pcap file of the --capture at the same position")
+	List<Path> pcaps = new ArrayList<>();
+
+	@Option(names = "--path-capture", paramLabel = "FILE",
+			description = "pcapng with one interface per hop (device and direction) and the skb id as packet comment")
+	Path pathCapture;
+
+	@Option(names = "--latency-csv", paramLabel = "FILE", description = "per-packet first/last step, latency and fate")
+	Path latencyCsv;
+
+	@Option(names = "--perfetto", paramLabel = "FILE",
+			description = "the run as Chrome/Perfetto trace-event JSON (ui.perfetto.dev)")
+	Path perfetto;
+
 	@Override
 	public Integer call() {
 		long durationNs;
@@ -99,6 +118,7 @@ final class TopologyRunCommand implements java.util.concurrent.Callable<Integer>
 		if (!missing.isEmpty()) {
 			return problems(missing);
 		}
+		CaptureSession captureSession = new CaptureSession(captureRequest(), null);
 		TraceHasher hasher = new TraceHasher();
 		DropCounter drops = new DropCounter();
 		long[] sent = new long[1];
@@ -109,7 +129,9 @@ final class TopologyRunCommand implements java.util.concurrent.Callable<Integer>
 		};
 		Engine engine;
 		try {
-			engine = new Engine(doc, base, Datapath.Options.of(Tee.of(hasher, drops, counter)));
+			engine = new Engine(doc, base,
+					Datapath.Options.of(Tee.of(hasher, drops, counter, captureSession.traceSink())));
+			captureSession.attach(engine);
 		}
 		catch (ProgramLoadException ex) {
 			return problems(List.of(Problem.at(programPath(doc, ex.program()), ex.getMessage())));
@@ -118,6 +140,7 @@ final class TopologyRunCommand implements java.util.concurrent.Callable<Integer>
 			return problems(List.of(Problem.at("", ex.getMessage())));
 		}
 		engine.run(durationNs);
+		captureSession.close();
 		Map<String, Object> out = report(engine, doc, durationNs, sent[0], drops, hasher);
 		if (this.json) {
 			System.out.println(JsonMapper.builder().build().writeValueAsString(out));
@@ -126,6 +149,24 @@ final class TopologyRunCommand implements java.util.concurrent.Callable<Integer>
 			printText(out);
 		}
 		return 0;
+	}
+
+	/** The capture options as a request; {@code --capture} and {@code --pcap} pair up. */
+	private CaptureSession.Request captureRequest() {
+		if (this.captures.size() != this.pcaps.size()) {
+			throw new BpfCommand.CliException("--capture and --pcap pair up: got " + this.captures.size()
+					+ " --capture and " + this.pcaps.size() + " --pcap");
+		}
+		List<CaptureSession.DeviceSpec> devices = new ArrayList<>();
+		for (int i = 0; i < this.captures.size(); i++) {
+			try {
+				devices.add(CaptureSession.DeviceSpec.parse(this.captures.get(i), this.pcaps.get(i)));
+			}
+			catch (IllegalArgumentException ex) {
+				throw new BpfCommand.CliException("--" + ex.getMessage());
+			}
+		}
+		return new CaptureSession.Request(devices, this.pathCapture, this.latencyCsv, this.perfetto);
 	}
 
 	private static int problems(List<Problem> problems) {
