@@ -1,4 +1,4 @@
-package dev.bpfnet.engine.capture;
+package dev.bpfnet.engine.traffic;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -90,7 +90,7 @@ class ReplayFileTest {
 	void cookedFrameWithoutAnEtherTypeIsRefused() throws IOException {
 		byte[] sll = HexFormat.of().parseHex("0000" + "0001" + "0006" + "020000000002" + "0000" + "0004");
 		Path p = write("llc.pcap", pcap(113, 65535, null, concat(sll, IP)));
-		assertThatThrownBy(() -> read(p)).isInstanceOf(CaptureException.class)
+		assertThatThrownBy(() -> read(p)).isInstanceOf(ReplayException.class)
 			.hasMessage(p + ": frame 0: Linux SLL protocol 0x0004 is not an EtherType"
 					+ " (802.2/802.3 frames cannot be replayed)");
 	}
@@ -98,7 +98,7 @@ class ReplayFileTest {
 	@Test
 	void unknownLinkTypeIsRefusedByName() throws IOException {
 		Path p = write("wifi.pcap", pcap(105, 65535, null, IP));
-		assertThatThrownBy(() -> read(p)).isInstanceOf(CaptureException.class)
+		assertThatThrownBy(() -> read(p)).isInstanceOf(ReplayException.class)
 			.hasMessageStartingWith(p + ": link type 105 (")
 			.hasMessageContaining("cannot be replayed; supported: 1 (Ethernet), 101 (raw IP)");
 	}
@@ -108,7 +108,7 @@ class ReplayFileTest {
 		byte[] cut = java.util.Arrays.copyOf(concat(new byte[14], IP), 30);
 		cut[12] = 0x08;
 		Path p = write("short.pcap", pcap(1, 30, new int[] { 60 }, cut));
-		assertThatThrownBy(() -> read(p)).isInstanceOf(CaptureException.class)
+		assertThatThrownBy(() -> read(p)).isInstanceOf(ReplayException.class)
 			.hasMessageStartingWith(p + ": frame 0: captured 30 of 60 bytes (snaplen 30)");
 		ReplayFile f = ReplayFile.read(p, new ReplayFile.Options(ReplayFile.DEFAULT_MAX_BYTES, 10, true));
 		assertThat(f.frames().get(0).truncated()).isTrue();
@@ -120,7 +120,7 @@ class ReplayFileTest {
 	void truncatedFileNamesTheFrameThatIsCut() throws IOException {
 		byte[] whole = pcap(101, 65535, null, IP, IP, IP);
 		Path p = write("cut.pcap", java.util.Arrays.copyOf(whole, whole.length - 5));
-		assertThatThrownBy(() -> read(p)).isInstanceOf(CaptureException.class)
+		assertThatThrownBy(() -> read(p)).isInstanceOf(ReplayException.class)
 			.hasMessageStartingWith(p + ": frame 2: ")
 			.hasMessageContaining("truncated");
 	}
@@ -132,7 +132,7 @@ class ReplayFileTest {
 			f.write(pcap(1, 65535, null));
 			f.setLength(2L << 30); // sparse: no 2 GB written
 		}
-		assertThatThrownBy(() -> read(p)).isInstanceOf(CaptureException.class)
+		assertThatThrownBy(() -> read(p)).isInstanceOf(ReplayException.class)
 			.hasMessage(p + ": 2147483648 bytes exceed the replay limit of 67108864 bytes");
 	}
 
@@ -142,7 +142,7 @@ class ReplayFileTest {
 		assertThatThrownBy(() -> ReplayFile.read(three, new ReplayFile.Options(1 << 20, 2, false)))
 			.hasMessage(three + ": more than 2 frames (the replay limit)");
 		Path junk = write("junk.pcap", "not a capture at all, just text".getBytes());
-		assertThatThrownBy(() -> read(junk)).isInstanceOf(CaptureException.class)
+		assertThatThrownBy(() -> read(junk)).isInstanceOf(ReplayException.class)
 			.hasMessageStartingWith(junk + ": not a pcap or pcapng file libpcap can read: ");
 		assertThatThrownBy(() -> read(this.dir.resolve("none.pcap"))).hasMessageEndingWith("none.pcap: no such file");
 	}
@@ -151,12 +151,11 @@ class ReplayFileTest {
 	void timingsSpaceTheFramesAsAsked() throws IOException {
 		ReplayFile f = read(write("t.pcap", pcap(101, 65535, null, IP, IP, IP)));
 		long gap = 1_000_500_000L;
-		assertThat(Injection.times(f, Injection.Timing.original(), 100)).containsExactly(100, 100 + gap, 100 + 2 * gap);
-		assertThat(Injection.times(f, Injection.Timing.scale(0.5), 0)).containsExactly(0, gap / 2, gap);
-		assertThat(Injection.times(f, Injection.Timing.rate(1000), 0)).containsExactly(0, 1_000_000, 2_000_000);
-		assertThatThrownBy(() -> Injection.Timing.scale(0)).hasMessage("timing.factor: expected a number > 0, got 0.0");
-		assertThatThrownBy(() -> Injection.Timing.rate(0))
-			.hasMessage("timing.rate: expected >= 1 frame per second, got 0");
+		assertThat(ReplayTiming.original().times(f, 100)).containsExactly(100, 100 + gap, 100 + 2 * gap);
+		assertThat(ReplayTiming.scale(0.5).times(f, 0)).containsExactly(0, gap / 2, gap);
+		assertThat(ReplayTiming.rate(1000).times(f, 0)).containsExactly(0, 1_000_000, 2_000_000);
+		assertThatThrownBy(() -> ReplayTiming.scale(0)).hasMessage("timing.factor: expected a number > 0, got 0.0");
+		assertThatThrownBy(() -> ReplayTiming.rate(0)).hasMessage("timing.rate: expected >= 1 frame per second, got 0");
 	}
 
 	static byte[] concat(byte[] a, byte[] b) {
