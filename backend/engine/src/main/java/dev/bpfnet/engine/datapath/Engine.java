@@ -27,6 +27,8 @@ import dev.bpfnet.engine.trace.Names;
 import dev.bpfnet.engine.traffic.Endpoint;
 import dev.bpfnet.engine.traffic.FrameSender;
 import dev.bpfnet.engine.traffic.FrameSource;
+import dev.bpfnet.engine.traffic.ReplayFile;
+import dev.bpfnet.engine.traffic.ReplayTiming;
 import dev.bpfnet.engine.traffic.PacketSender;
 import dev.bpfnet.engine.traffic.TrafficEnv;
 import dev.bpfnet.engine.traffic.TrafficPlan;
@@ -166,6 +168,40 @@ public final class Engine implements TrafficResolver, PacketSender, FrameSender 
 				this.names.register(Names.Kind.TASK, tasks.get(i).id(), dp.node() + "/" + tasks.get(i).name());
 			}
 		}
+		for (int k = 0; k < doc.traffic().size(); k++) {
+			if (doc.traffic().get(k) instanceof dev.bpfnet.engine.topology.Traffic.Replay r) {
+				addReplay("traffic[" + k + "]", r, objectBase);
+			}
+		}
+	}
+
+	/**
+	 * A {@code kind: replay} traffic entry: the file (relative to {@code objectBase}, the
+	 * document's directory) read and converted by {@link ReplayFile}, sent into the
+	 * device by a {@link FrameSource}.
+	 * @throws IllegalArgumentException {@code traffic[k].file: ...} for a file that
+	 * cannot be replayed
+	 */
+	private void addReplay(String path, dev.bpfnet.engine.topology.Traffic.Replay r, Path objectBase) {
+		ReplayFile file;
+		try {
+			file = ReplayFile.read(objectBase.resolve(r.file()),
+					new ReplayFile.Options(ReplayFile.DEFAULT_MAX_BYTES, ReplayFile.DEFAULT_MAX_FRAMES, r.truncate()));
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalArgumentException(path + ".file: " + ex.getMessage(), ex);
+		}
+		ReplayTiming timing = switch (r.timing()) {
+			case "scale" -> ReplayTiming.scale(r.factor());
+			case "rate" -> ReplayTiming.rate(r.rate().perSecond());
+			default -> ReplayTiming.original();
+		};
+		List<byte[]> frames = new ArrayList<>(file.frames().size());
+		for (ReplayFile.Frame f : file.frames()) {
+			frames.add(f.data());
+		}
+		addFrameSource(r.name(), r.cpu(), FrameSource.Target.device(r.device()), timing.times(file, r.startNs()),
+				frames);
 	}
 
 	private NicRx<Packet> plug(Wire<Packet> wire, int side, dev.bpfnet.engine.topology.DeviceRef ref, int rxQueue) {
