@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.bpfnet.server.api.ApiException;
+import dev.bpfnet.server.api.Bodies;
 import dev.bpfnet.server.config.BpfnetProperties;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -218,14 +219,13 @@ public class ProgramController {
 	private void checkLength(ServerWebExchange exchange, long max) {
 		long length = exchange.getRequest().getHeaders().getContentLength();
 		if (length > max) {
-			throw tooLarge();
+			throw Bodies.tooLarge("the upload", length, this.maxUpload);
 		}
 	}
 
+	/** 413 for a streamed upload past bpfnet.limits.max-upload-bytes. */
 	private ApiException tooLarge() {
-		return new ApiException(HttpStatus.CONTENT_TOO_LARGE, "upload-too-large", "Upload too large",
-				"uploads are limited to " + this.maxUpload + " bytes (bpfnet.limits.max-upload-bytes)",
-				List.of(Map.of("path", "body", "message", "larger than " + this.maxUpload + " bytes")));
+		return Bodies.tooLarge("the upload", -1, this.maxUpload);
 	}
 
 	private Mono<byte[]> read(Flux<DataBuffer> body, long max) {
