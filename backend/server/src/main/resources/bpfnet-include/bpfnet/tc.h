@@ -34,4 +34,25 @@
 #define NETKIT_REDIRECT 7
 #endif
 
+#ifndef AF_INET
+#define AF_INET 2
+#endif
+
+/*
+ * The IPv4 header of an Ethernet frame, or 0 when the frame is not IPv4 or too short: the
+ * helper the lab programs use (labs/include/bpfnet_lab.h), so that a lab program uploads
+ * with its include line changed to <bpfnet/tc.h>.
+ */
+static __always_inline struct iphdr *lab_ipv4(struct __sk_buff *skb)
+{
+	void *data = (void *)(long)skb->data;
+	void *data_end = (void *)(long)skb->data_end;
+	struct ethhdr *eth = data;
+	struct iphdr *iph = data + sizeof(*eth);
+
+	if ((void *)(iph + 1) > data_end || eth->h_proto != bpf_htons(ETH_P_IP))
+		return 0;
+	return iph;
+}
+
 #endif

@@ -82,6 +82,29 @@ class ClangSandboxTest {
 	}
 
 	@Test
+	void everyLabProgramCompilesWithItsIncludeLineChangedToTheSandboxHeader() throws Exception {
+		needClang();
+		Path labs = Path.of("../../labs");
+		Assumptions.assumeTrue(Files.isDirectory(labs), "no labs folder");
+		java.util.List<Path> sources;
+		try (Stream<Path> s = Files.walk(labs)) {
+			sources = s.filter((p) -> p.toString().endsWith(".c")).sorted().toList();
+		}
+		assertThat(sources).isNotEmpty();
+		for (Path src : sources) {
+			String c = Files.readString(src)
+				.replace("#include \"../../include/bpfnet_lab.h\"", "#include <bpfnet/tc.h>");
+			ClangSandbox.Result r = this.sandbox.compile(src.getFileName().toString(), c);
+			BpfObject obj = ElfLoader.load(r.object(), src.getFileName().toString());
+			assertThat(obj.programs()).as(src.toString())
+				.isNotEmpty()
+				.allSatisfy((p) -> assertThat(Verifier.verify(p.insns(), p.type(), obj.maps()).accepted())
+					.as(src + " " + p.name())
+					.isTrue());
+		}
+	}
+
+	@Test
 	void theTemporaryDirectoryIsDeletedAfterEachCompile() throws Exception {
 		needClang();
 		Path sysTmp = Path.of(System.getProperty("java.io.tmpdir"));
