@@ -21,7 +21,9 @@ import dev.bpfnet.engine.topology.Topology;
 import dev.bpfnet.engine.topology.TopologyDocument;
 import dev.bpfnet.engine.topology.Traffic;
 import dev.bpfnet.engine.topology.VethDevice;
+import dev.bpfnet.engine.trace.DropCounter;
 import dev.bpfnet.engine.trace.PathRecorder;
+import dev.bpfnet.engine.trace.QueueDepthRecorder;
 import dev.bpfnet.engine.trace.Tee;
 import dev.bpfnet.engine.trace.TraceHasher;
 import dev.bpfnet.engine.trace.TraceSink;
@@ -45,9 +47,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * Emulated packets per second through the whole engine on the veth pod-egress path
  * (datapath.md §6 A: pod task {@code udp_sendmsg} → {@code veth_xmit} → backlog →
  * {@code NET_RX} softirq → tcx ingress {@code bpf_redirect} → NIC qdisc → TX ring →
- * wire), with recording on ({@link PathRecorder} + {@link TraceHasher} + the engine's CPU
- * accounting, which is always on) and off ({@link TraceSink#NONE}), in the same run, on
- * one thread.
+ * wire), with recording on (every standard recorder of a run: {@link PathRecorder},
+ * {@link QueueDepthRecorder}, {@link DropCounter} and {@link TraceHasher} behind a
+ * {@link Tee}, plus the engine's CPU accounting and latency recorder, which are always
+ * on) and off ({@link TraceSink#NONE}), in the same run, on one thread.
  *
  * <p>
  * <b>Workload.</b> node1 (2 CPUs) has pod1 behind a veth pair; lxc0's tcx ingress
@@ -168,9 +171,10 @@ public class EngineBench {
 		long busy = dp.accounting().busyNs(dp.cpus().cpu(0).id());
 		System.out.printf(
 				"%n[EngineBench] %d packets/op, %d events/packet, sender CPU %.1f%% busy, "
-						+ "PathRecorder %.2f bytes/step (%d steps, %d bytes)%n",
+						+ "PathRecorder %.2f bytes/step (%d steps, %d bytes), trace hash input %.2f bytes/event%n",
 				dp.transmitted(), this.offEventsPerPacket, 100.0 * busy / OP_NS, this.recorder.bytesPerStep(),
-				this.recorder.size(), this.recorder.storageBytes());
+				this.recorder.size(), this.recorder.storageBytes(),
+				(double) this.hasher.encodedBytes() / this.hasher.events());
 		newRecordingEngine();
 	}
 
@@ -181,7 +185,8 @@ public class EngineBench {
 	private Engine newRecordingEngine() {
 		this.recorder = new PathRecorder();
 		this.hasher = new TraceHasher();
-		this.on = new Engine(this.doc, NO_OBJECTS, options(Tee.of(this.recorder, this.hasher)));
+		this.on = new Engine(this.doc, NO_OBJECTS,
+				options(Tee.of(this.recorder, new QueueDepthRecorder(), new DropCounter(), this.hasher)));
 		return this.on;
 	}
 

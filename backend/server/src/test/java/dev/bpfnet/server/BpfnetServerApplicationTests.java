@@ -1,11 +1,16 @@
 package dev.bpfnet.server;
 
+import java.nio.file.Path;
+
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -13,6 +18,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient
 class BpfnetServerApplicationTests {
+
+	@TempDir
+	static Path dataDir;
+
+	@DynamicPropertySource
+	static void dataDir(DynamicPropertyRegistry registry) {
+		registry.add("bpfnet.data-dir", () -> dataDir.toString());
+	}
 
 	@Autowired
 	WebTestClient client;
@@ -46,6 +59,11 @@ class BpfnetServerApplicationTests {
 	@Test
 	void stylesheetIsServed() {
 		this.client.get().uri("/css/site.css").exchange().expectStatus().isOk();
+	}
+
+	@Test
+	void theDatabaseIsAFileInTheDataDirectory() {
+		assertThat(dataDir.resolve("bpfnet.mv.db")).exists();
 	}
 
 }

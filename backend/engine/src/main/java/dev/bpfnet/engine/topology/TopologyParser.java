@@ -463,8 +463,9 @@ public final class TopologyParser {
 					VethDevice.RxDelivery rx = keyed(o, "rx_delivery", path, VethDevice.RxDelivery.class,
 							VethDevice.RxDelivery.BACKLOG, false);
 					boolean gro = bool(o, "gro", path, false);
+					boolean napiClash = napiAndDirect(path, rx, gro);
 					VethDevice.Peer peer = vethPeer(o, path);
-					return (name == null || peer == null) ? null
+					return (name == null || peer == null || napiClash) ? null
 							: build(path, () -> new VethDevice(name, addresses, mac, mtu, rx, gro, peer));
 				}
 				default: {
@@ -528,8 +529,24 @@ public final class TopologyParser {
 			VethDevice.RxDelivery rx = keyed(o, "rx_delivery", p, VethDevice.RxDelivery.class,
 					VethDevice.RxDelivery.BACKLOG, false);
 			boolean gro = bool(o, "gro", p, false);
-			return (ns == null || name == null) ? null
+			boolean napiClash = napiAndDirect(p, rx, gro);
+			return (ns == null || name == null || napiClash) ? null
 					: build(p, () -> new VethDevice.Peer(ns, name, addresses, mac, rx, gro));
+		}
+
+		/**
+		 * A veth end receives either through its NAPI ring ({@code gro: true}) or as
+		 * {@code rx_delivery} says; {@code direct} with {@code gro} is refused.
+		 * @return whether the two clash (a problem was reported)
+		 */
+		boolean napiAndDirect(String path, VethDevice.RxDelivery rx, boolean gro) {
+			if (gro && rx == VethDevice.RxDelivery.DIRECT) {
+				problem(join(path, "gro"),
+						"cannot be true together with rx_delivery: direct (NAPI mode receives through "
+								+ "veth_xdp_rx into the 256-entry ptr_ring and veth_poll); choose one way for this end to receive");
+				return true;
+			}
+			return false;
 		}
 
 		BpfnetDevice.Peer bpfnetPeer(Obj device, String path) {

@@ -104,12 +104,16 @@ class TopologyRoundTripProperties {
 							r.nextInt(256), new BpfnetDevice.Peer(pod, "eth0", List.of(podAddress), Optional.empty())));
 				}
 				else {
-					hostDevices.add(new VethDevice("lxc" + p, List.of(), Optional.empty(), 1500,
-							pick(r, VethDevice.RxDelivery.values()), r.nextBoolean(),
+					// gro (NAPI mode) only with rx_delivery: backlog, as the parser
+					// requires
+					VethDevice.RxDelivery rx = pick(r, VethDevice.RxDelivery.values());
+					VethDevice.RxDelivery peerRx = pick(r, VethDevice.RxDelivery.values());
+					hostDevices.add(new VethDevice("lxc" + p, List.of(), Optional.empty(), 1500, rx,
+							rx == VethDevice.RxDelivery.BACKLOG && r.nextBoolean(),
 							new VethDevice.Peer(pod, "eth0", List.of(podAddress),
 									r.nextBoolean() ? Optional.empty()
 											: Optional.of(new MacAddress(r.nextLong(1L << 48))),
-									pick(r, VethDevice.RxDelivery.values()), r.nextBoolean())));
+									peerRx, peerRx == VethDevice.RxDelivery.BACKLOG && r.nextBoolean())));
 				}
 				IpPrefix defaultRoute = IpPrefix
 					.of(podAddress.family() == IpAddress.Family.IPV4 ? "0.0.0.0/0" : "::/0");
