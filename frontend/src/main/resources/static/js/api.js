@@ -2,12 +2,21 @@
 // the server, or the XSRF-TOKEN cookie), decodes RFC 9457 problem details and never throws for
 // HTTP errors: callers get {ok, status, data, problem}.
 
-function csrfHeaders() {
-  const token = document.querySelector('meta[name="csrf-token"]')?.content;
-  const header = document.querySelector('meta[name="csrf-header"]')?.content || 'X-CSRF-TOKEN';
-  if (token) return { [header]: token };
+// Two CSRF checks guard unsafe requests (security.SecurityConfig): /api/** compares the
+// X-XSRF-TOKEN header with the XSRF-TOKEN cookie as is; the page chain (/ui/**) takes the
+// masked token the page was rendered with (<meta name="csrf-token">).
+function cookieToken() {
   const cookie = document.cookie.split('; ').find((c) => c.startsWith('XSRF-TOKEN='));
-  return cookie ? { 'X-XSRF-TOKEN': decodeURIComponent(cookie.slice('XSRF-TOKEN='.length)) } : {};
+  return cookie ? decodeURIComponent(cookie.slice('XSRF-TOKEN='.length)) : null;
+}
+
+function csrfHeaders(url) {
+  const header = document.querySelector('meta[name="csrf-header"]')?.content || 'X-XSRF-TOKEN';
+  const meta = document.querySelector('meta[name="csrf-token"]')?.content;
+  const cookie = cookieToken();
+  const isApi = new URL(url, location.href).pathname.startsWith('/api/');
+  const token = isApi ? (cookie || meta) : (meta || cookie);
+  return token ? { [isApi ? 'X-XSRF-TOKEN' : header]: token } : {};
 }
 
 /**
@@ -15,7 +24,7 @@ function csrfHeaders() {
  * text/plain), FormData, or undefined.
  */
 export async function api(method, url, body, { contentType, accept = 'application/json' } = {}) {
-  const headers = { Accept: accept + ', application/problem+json', ...(method === 'GET' ? {} : csrfHeaders()) };
+  const headers = { Accept: accept + ', application/problem+json', ...(method === 'GET' ? {} : csrfHeaders(url)) };
   let payload;
   if (body instanceof FormData) {
     payload = body;

@@ -758,7 +758,7 @@ async function share() {
   const out = document.getElementById('share-link');
   if (!r.ok) { status('Cannot share: ' + describe(r), 'error'); return; }
   const token = r.data?.token;
-  const link = r.data?.url ? new URL(r.data.url, location.origin).href : `${location.origin}/shared/${encodeURIComponent(token)}`;
+  const link = `${location.origin}/shared/${encodeURIComponent(token)}`;
   out.replaceChildren('Read-only link: ', el('a', { href: link, id: 'share-url' }, link));
   out.hidden = false;
   status('Share link created; anyone with it can read this topology.', 'ok');

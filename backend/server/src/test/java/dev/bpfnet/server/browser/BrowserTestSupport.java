@@ -12,6 +12,7 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
@@ -53,6 +54,10 @@ abstract class BrowserTestSupport {
 			throw new UncheckedIOException(ex);
 		}
 	}
+
+	static final String PASSWORD = "correct horse battery";
+
+	private static final AtomicInteger USERS = new AtomicInteger();
 
 	static Playwright playwright;
 
@@ -107,6 +112,39 @@ abstract class BrowserTestSupport {
 		watch(this.page);
 	}
 
+	/** A user name no other test uses. */
+	static String newUserName() {
+		return "u" + USERS.incrementAndGet() + "-" + Long.toString(System.nanoTime() & 0xffffff, 36);
+	}
+
+	/** Registers {@code user} through {@code POST /api/users}. */
+	void register(String user) {
+		String body = "{\"username\":\"" + user + "\",\"password\":\"" + PASSWORD + "\"}";
+		HttpResponse<String> res = send(HttpRequest.newBuilder(URI.create(url("/api/users")))
+			.POST(HttpRequest.BodyPublishers.ofString(body))
+			.header("Content-Type", "application/json")
+			.build());
+		if (res.statusCode() != 201) {
+			throw new IllegalStateException(
+					"registration of " + user + " failed: " + res.statusCode() + " " + res.body());
+		}
+	}
+
+	/**
+	 * Registers a new user and signs {@code p} in through the login form; returns the
+	 * name.
+	 */
+	String signIn(Page p) {
+		String user = newUserName();
+		register(user);
+		p.navigate(url("/login"));
+		p.locator("input[name=username]").fill(user);
+		p.locator("input[name=password]").fill(PASSWORD);
+		p.locator("form[action='/login'] button[type=submit]").click();
+		PlaywrightAssertions.assertThat(p.locator("[data-testid=user-name]")).containsText(user);
+		return user;
+	}
+
 	@AfterEach
 	void closePage() {
 		if (this.context != null) {
@@ -145,15 +183,23 @@ abstract class BrowserTestSupport {
 	}
 
 	/**
-	 * Whether the running server has a handler for {@code GET path} (the APIs land one by
-	 * one).
+	 * Whether the running server has a handler for {@code GET path}, asked with an
+	 * account (the APIs land one by one).
 	 */
 	boolean apiPresent(String path) {
+		String user = newUserName();
+		register(user);
+		String basic = java.util.Base64.getEncoder()
+			.encodeToString((user + ":" + PASSWORD).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+		int status = send(
+				HttpRequest.newBuilder(URI.create(url(path))).GET().header("Authorization", "Basic " + basic).build())
+			.statusCode();
+		return status != 404 && status != 405;
+	}
+
+	static HttpResponse<String> send(HttpRequest request) {
 		try {
-			HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(url(path))).GET();
-			HttpResponse<Void> res = HttpClient.newHttpClient()
-				.send(req.build(), HttpResponse.BodyHandlers.discarding());
-			return res.statusCode() != 404 && res.statusCode() != 405;
+			return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);

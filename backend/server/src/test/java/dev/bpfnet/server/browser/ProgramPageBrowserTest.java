@@ -17,6 +17,7 @@ class ProgramPageBrowserTest extends BrowserTestSupport {
 	static final String BAD_ASM = "r1 = 0\nr0 = r5\nexit\n";
 
 	void paste(String source) {
+		signIn(this.page);
 		this.page.navigate(url("/programs"));
 		this.page.locator("#tab-asm").click();
 		this.page.locator("#prog-name").fill("bad-read");

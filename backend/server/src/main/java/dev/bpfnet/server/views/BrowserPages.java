@@ -13,7 +13,7 @@ import org.springframework.web.bind.annotation.PathVariable;
  * the controllers only pass ids and the page kind.
  */
 @Controller
-class PageController {
+class BrowserPages {
 
 	@GetMapping("/topologies")
 	String topologies(Model model) {
