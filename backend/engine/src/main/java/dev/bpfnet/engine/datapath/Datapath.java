@@ -104,11 +104,12 @@ import dev.bpfnet.engine.traffic.Endpoint;
  * {@code dev_hard_start_xmit} is folded into {@code ndo_start_xmit} (virtual devices) and
  * {@code sch_direct_xmit} (NIC); {@code process_backlog} calls
  * {@code __netif_receive_skb_core} directly (no separate {@code __netif_receive_skb}
- * event); IPv4 only; ARP is not modelled (a next hop without a static or NOARP neighbour
- * is dropped with {@code NEIGH_FAILED}); a UDP datagram to a {@link #bind bound} address
- * and port goes to its socket ({@link Endpoint}, which traces and charges
- * {@code udp_rcv}), any other UDP, TCP or ICMP packet to a local address is counted as
- * delivered to a default sink ({@code udp_rcv} → {@code consume_skb}, no receive queue);
+ * event); IPv4 only; ARP resolves IPv4 next hops on Ethernet devices
+ * ({@link #neighResolveOutput}, {@link #arpRcv}, with the simplifications named there),
+ * IPv6 neighbours must be static; a UDP datagram to a {@link #bind bound} address and
+ * port goes to its socket ({@link Endpoint}, which traces and charges {@code udp_rcv}),
+ * any other UDP, TCP or ICMP packet to a local address is counted as delivered to a
+ * default sink ({@code udp_rcv} → {@code consume_skb}, no receive queue);
  * {@code eth_type_trans} always sets {@code PACKET_HOST}; {@code bpf_clone_redirect}
  * clones and {@code bpf_redirect_map} are not executed (the latter drops); the cost
  * overrides of the topology are not applied; on a NIC without a wire ({@link Engine}
@@ -141,6 +142,22 @@ public final class Datapath {
 	private static final int ETH_HLEN = 14;
 
 	private static final int ETH_P_IP = 0x0800;
+
+	private static final int ETH_P_ARP = 0x0806;
+
+	/**
+	 * {@code net.ipv4.neigh.default.unres_qlen_bytes}: bytes of skbs ({@code truesize})
+	 * an unresolved neighbour queues; default {@code SK_WMEM_MAX} 212992 (3.3+).
+	 */
+	public static final int UNRES_QLEN_BYTES = 212_992;
+
+	/**
+	 * What a queued skb's {@code truesize} adds to its length: {@code sizeof(struct
+	 * sk_buff)} (~232, rounded to the 256-byte slab) +
+	 * {@code SKB_DATA_ALIGN(sizeof(struct
+	 * skb_shared_info))} (320). An approximation of {@code SKB_TRUESIZE}.
+	 */
+	static final int SKB_TRUESIZE_OVERHEAD = 576;
 
 	private static final int EINVAL = -22;
 
@@ -252,6 +269,22 @@ public final class Datapath {
 	private long socketDelivered;
 
 	private long sendErrors;
+
+	/** {@code neigh->arp_queue} of each unresolved IPv4 neighbour, by {@link #arpKey}. */
+	private final java.util.HashMap<Long, ArpQueue> arpQueues = new java.util.HashMap<>();
+
+	private long arpRequests;
+
+	private long arpReplies;
+
+	/** The skbs waiting for one neighbour and their {@code truesize} sum. */
+	private static final class ArpQueue {
+
+		final ArrayDeque<Packet> skbs = new ArrayDeque<>();
+
+		long bytes;
+
+	}
 
 	/**
 	 * Builds the datapath of {@code nodeName}.
@@ -884,13 +917,18 @@ public final class Datapath {
 	/**
 	 * {@code ip_finish_output2}'s neighbour step ({@code ip_neigh_for_gw} →
 	 * {@code neigh_output}): fills the Ethernet addresses from the neighbour entry and
-	 * transmits; a miss on an ARP device drops with {@code NEIGH_FAILED} (ARP not
-	 * modelled).
+	 * transmits; an IPv4 miss (or INCOMPLETE entry) on an ARP device goes to
+	 * {@link #neighResolveOutput}; other misses drop with {@code NEIGH_FAILED}.
 	 */
 	private void neighOutput(Cpu cpu, Packet p, NetNamespace ns, NetDevice out, IpAddress nextHop) {
 		NeighbourTable nt = ns.neighbours();
 		int slot = nt.resolveForOutput(out.info, nextHop);
 		if (slot == NeighbourTable.MISS || !nt.validAt(slot)) {
+			if (nextHop.family() == IpAddress.Family.IPV4 && out.kind != NetDevice.Kind.LOOPBACK
+					&& (slot == NeighbourTable.MISS || nt.stateAt(slot) == NeighbourTable.State.INCOMPLETE)) {
+				neighResolveOutput(cpu, p, ns, out, nextHop, slot == NeighbourTable.MISS);
+				return;
+			}
 			drop(cpu, p, DropReason.NEIGH_FAILED);
 			return;
 		}
@@ -898,6 +936,162 @@ public final class Datapath {
 		p.putMac(6, out.info.mac().value());
 		ev(cpu, Function.NEIGH_OUTPUT, p);
 		devQueueXmit(cpu, out, p);
+	}
+
+	// =====================================================================
+	// ARP (net/core/neighbour.c, net/ipv4/arp.c)
+	// =====================================================================
+
+	/**
+	 * {@code neigh_resolve_output} → {@code __neigh_event_send} for an IPv4 next hop
+	 * without a valid entry on an ARP device: a new neighbour goes {@code NUD_INCOMPLETE}
+	 * and is probed ({@code arp_solicit}) after the skb is queued; the skb waits on the
+	 * neighbour's {@code arp_queue}, whose oldest skbs are dropped
+	 * ({@code NEIGH_QUEUEFULL}) while the queue would exceed {@link #UNRES_QLEN_BYTES}.
+	 *
+	 * <p>
+	 * Simplifications: no retransmission ({@code mcast_solicit} 3 probes,
+	 * {@code retrans_time} 1 s) and no {@code NUD_FAILED} timeout: an unanswered request
+	 * leaves the entry INCOMPLETE and its skbs queued (in flight). No STALE/DELAY/PROBE
+	 * ageing: a resolved entry stays REACHABLE. IPv6 neighbour discovery is not modelled
+	 * (an IPv6 next hop without an entry drops with {@code NEIGH_FAILED}).
+	 */
+	private void neighResolveOutput(Cpu cpu, Packet p, NetNamespace ns, NetDevice out, IpAddress nextHop,
+			boolean create) {
+		ev(cpu, Function.NEIGH_RESOLVE_OUTPUT, p);
+		NeighbourTable nt = ns.neighbours();
+		if (create) {
+			nt.createIncomplete(out.ifindex(), nextHop);
+		}
+		ArpQueue q = this.arpQueues.computeIfAbsent(arpKey(ns.id(), out.ifindex(), (int) nextHop.lo()),
+				k -> new ArpQueue());
+		long truesize = (long) p.len() + SKB_TRUESIZE_OVERHEAD;
+		while (q.bytes + truesize > UNRES_QLEN_BYTES && !q.skbs.isEmpty()) {
+			Packet old = q.skbs.pollFirst();
+			q.bytes -= (long) old.len() + SKB_TRUESIZE_OVERHEAD;
+			drop(cpu, old, DropReason.NEIGH_QUEUEFULL);
+		}
+		q.skbs.addLast(p);
+		q.bytes += truesize;
+		if (create) {
+			arpSolicit(cpu, ns, out, nextHop, p);
+		}
+	}
+
+	private static long arpKey(int nsId, int ifindex, int ipv4) {
+		return ((long) nsId << 48) ^ ((long) (ifindex & 0xFFFF) << 32) ^ (ipv4 & 0xFFFF_FFFFL);
+	}
+
+	/**
+	 * {@code arp_solicit} → {@code arp_send}: a broadcast ARP request for {@code target}
+	 * from {@code out}, with the queued skb's source address when it is local
+	 * ({@code arp_announce} 0), else the device's first IPv4 address
+	 * ({@code inet_select_addr}); sent with {@code dev_queue_xmit} in this context.
+	 */
+	private void arpSolicit(Cpu cpu, NetNamespace ns, NetDevice out, IpAddress target, Packet cause) {
+		int saddr = 0;
+		if (cause.buf().ethProtocol() == ETH_P_IP && cause.len() >= ETH_HLEN + 20) {
+			int s = cause.u32(ETH_HLEN + 12);
+			if (ns.delivery().isLocal(IpAddress.ipv4(s))) {
+				saddr = s;
+			}
+		}
+		if (saddr == 0) {
+			for (dev.bpfnet.engine.topology.IpPrefix a : out.info.addresses()) {
+				if (a.address().family() == IpAddress.Family.IPV4) {
+					saddr = (int) a.address().lo();
+					break;
+				}
+			}
+		}
+		long mac = out.info.mac().value();
+		Packet arp = arpPacket(ns, out, false, mac, saddr, 0, (int) target.lo(), 0xFFFF_FFFF_FFFFL, cpu.now());
+		this.arpRequests++;
+		ev(cpu, Function.ARP_SOLICIT, arp);
+		cpu.spend(Id.ARP_SOLICIT, 0);
+		devQueueXmit(cpu, out, arp);
+	}
+
+	private Packet arpPacket(NetNamespace ns, NetDevice out, boolean reply, long senderMac, int senderIp,
+			long targetMac, int targetIp, long ethDst, long nowNs) {
+		PacketSpec spec = new PacketSpec(PacketSpec.Ethernet.of(senderMac, ethDst), null, new PacketSpec.Arp(reply,
+				senderMac, inet4(IpAddress.ipv4(senderIp)), targetMac, inet4(IpAddress.ipv4(targetIp))), null, null);
+		byte[] frame = PacketTemplate.of(spec).newPacket();
+		return newPacket(frame, out.id(), ns.id(), nowNs, senderIp * 31 + targetIp);
+	}
+
+	/**
+	 * {@code arp_rcv} → {@code arp_process} on {@code dev} (IPv4 over Ethernet): a
+	 * request for an address of this namespace ({@code RTN_LOCAL}) creates or updates the
+	 * sender's neighbour ({@code neigh_event_ns}) and is answered with a unicast reply
+	 * ({@code arp_send(ARPOP_REPLY)}, {@code dev_queue_xmit} in this context); any ARP
+	 * packet from a sender with an existing entry updates it to REACHABLE
+	 * ({@code neigh_update}), which sends the skbs waiting on it ({@code neigh_output} →
+	 * {@code dev_queue_xmit}). Unsolicited replies create nothing ({@code arp_accept} 0).
+	 * The skb is consumed. Simplifications: no proxy ARP, {@code arp_ignore} 0 (any local
+	 * address is answered on any device), the sender's entry goes REACHABLE instead of
+	 * STALE.
+	 */
+	private void arpRcv(Cpu cpu, NetDevice dev, Packet p) {
+		ev(cpu, Function.ARP_RCV, p);
+		cpu.spend(Id.ARP_RCV, 0);
+		if (p.len() < ETH_HLEN + 28 || p.u16(ETH_HLEN) != 1 || p.u16(ETH_HLEN + 2) != ETH_P_IP
+				|| p.u8(ETH_HLEN + 4) != 6 || p.u8(ETH_HLEN + 5) != 4) {
+			drop(cpu, p, DropReason.NOT_SPECIFIED);
+			return;
+		}
+		int op = p.u16(ETH_HLEN + 6);
+		long sha = ((long) p.u16(ETH_HLEN + 8) << 32) | (p.u32(ETH_HLEN + 10) & 0xFFFF_FFFFL);
+		int sip = p.u32(ETH_HLEN + 14);
+		int tip = p.u32(ETH_HLEN + 24);
+		NetNamespace ns = this.netns.namespaces().get(dev.nsId);
+		NeighbourTable nt = ns.neighbours();
+		IpAddress sender = IpAddress.ipv4(sip);
+		ev(cpu, Function.CONSUME_SKB, p);
+		cpu.spend(Id.CONSUME_SKB, 0);
+		if (op == 1 && sip != 0 && ns.delivery().isLocal(IpAddress.ipv4(tip))) {
+			nt.update(dev.ifindex(), sender, sha, NeighbourTable.State.REACHABLE);
+			long mac = dev.info.mac().value();
+			Packet reply = arpPacket(ns, dev, true, mac, tip, sha, sip, sha, cpu.now());
+			this.arpReplies++;
+			devQueueXmit(cpu, dev, reply);
+		}
+		else if (nt.find(dev.ifindex(), sender) != NeighbourTable.MISS && sip != 0) {
+			nt.update(dev.ifindex(), sender, sha, NeighbourTable.State.REACHABLE);
+		}
+		else {
+			return;
+		}
+		ArpQueue q = this.arpQueues.remove(arpKey(ns.id(), dev.ifindex(), sip));
+		if (q == null) {
+			return;
+		}
+		Packet w;
+		while ((w = q.skbs.pollFirst()) != null) {
+			w.putMac(0, sha);
+			w.putMac(6, dev.info.mac().value());
+			ev(cpu, Function.NEIGH_OUTPUT, w);
+			devQueueXmit(cpu, dev, w);
+		}
+	}
+
+	/** ARP requests sent ({@code arp_solicit}). */
+	public long arpRequests() {
+		return this.arpRequests;
+	}
+
+	/** ARP replies sent. */
+	public long arpReplies() {
+		return this.arpReplies;
+	}
+
+	/** Skbs waiting for a neighbour to resolve (in flight). */
+	public long arpQueued() {
+		long n = 0;
+		for (ArpQueue q : this.arpQueues.values()) {
+			n += q.skbs.size();
+		}
+		return n;
 	}
 
 	// =====================================================================
@@ -1566,6 +1760,10 @@ public final class Datapath {
 				}
 			}
 			break;
+		}
+		if (p.buf().ethProtocol() == ETH_P_ARP && !dev.info.noArp()) {
+			arpRcv(cpu, dev, p);
+			return;
 		}
 		if (p.buf().ethProtocol() != ETH_P_IP) {
 			drop(cpu, p, DropReason.NOT_SPECIFIED);
