@@ -104,21 +104,22 @@ import dev.bpfnet.engine.traffic.Endpoint;
  * {@code dev_hard_start_xmit} is folded into {@code ndo_start_xmit} (virtual devices) and
  * {@code sch_direct_xmit} (NIC); {@code process_backlog} calls
  * {@code __netif_receive_skb_core} directly (no separate {@code __netif_receive_skb}
- * event); IPv4 only; ARP resolves IPv4 next hops on Ethernet devices
- * ({@link #neighResolveOutput}, {@link #arpRcv}, with the simplifications named there),
- * IPv6 neighbours must be static; a UDP datagram to a {@link #bind bound} address and
- * port goes to its socket ({@link Endpoint}, which traces and charges {@code udp_rcv}),
- * any other UDP, TCP or ICMP packet to a local address is counted as delivered to a
- * default sink ({@code udp_rcv} → {@code consume_skb}, no receive queue);
+ * event); IPv6 receive, forwarding and local delivery as {@link #ipv6Rcv} says (no
+ * extension headers, no neighbour discovery); ARP resolves IPv4 next hops on Ethernet
+ * devices ({@link #neighResolveOutput}, {@link #arpRcv}, with the simplifications named
+ * there), IPv6 neighbours must be static; a UDP datagram to a {@link #bind bound} address
+ * and port goes to its socket ({@link Endpoint}, which traces and charges
+ * {@code udp_rcv}), any other UDP, TCP or ICMP packet to a local address is counted as
+ * delivered to a default sink ({@code udp_rcv} → {@code consume_skb}, no receive queue);
  * {@code eth_type_trans} always sets {@code PACKET_HOST}; {@code bpf_clone_redirect}
- * clones and {@code bpf_redirect_map} are not executed (the latter drops); the cost
- * overrides of the topology are not applied; on a NIC without a wire ({@link Engine}
- * wires them) TX completion is not a NAPI poll: descriptors are reclaimed when their
- * frame has left, at no CPU cost, and a ring that had stopped its queue raises a TX
- * interrupt on the NIC's {@code irq_cpu} that reschedules the qdisc (NET_TX); a wired NIC
- * sends onto its {@link Wire} and is cleaned by its {@link NicRx}'s NAPI poll
- * ({@link TxRingCleaner}), which reschedules the qdisc when the ring wakes; netkit
- * headroom/tailroom and L2-mode {@code pkt_type} are not modelled.
+ * clones and {@code bpf_redirect_map} are not executed (the latter drops); on a NIC
+ * without a wire ({@link Engine} wires them) TX completion is not a NAPI poll:
+ * descriptors are reclaimed when their frame has left, at no CPU cost, and a ring that
+ * had stopped its queue raises a TX interrupt on the NIC's {@code irq_cpu} that
+ * reschedules the qdisc (NET_TX); a wired NIC sends onto its {@link Wire} and is cleaned
+ * by its {@link NicRx}'s NAPI poll ({@link TxRingCleaner}), which reschedules the qdisc
+ * when the ring wakes; netkit headroom/tailroom and L2-mode {@code pkt_type} are not
+ * modelled.
  *
  * <p>
  * Ids: a standalone datapath numbers its CPUs, tasks, queues, devices and namespaces from
@@ -144,6 +145,8 @@ public final class Datapath {
 	private static final int ETH_P_IP = 0x0800;
 
 	private static final int ETH_P_ARP = 0x0806;
+
+	private static final int ETH_P_IPV6 = 0x86DD;
 
 	/**
 	 * {@code net.ipv4.neigh.default.unres_qlen_bytes}: bytes of skbs ({@code truesize})
@@ -625,10 +628,8 @@ public final class Datapath {
 	 */
 	public long delivered(String nsName, String endpoint) {
 		NetNamespace ns = namespace(nsName);
-		int colon = endpoint.lastIndexOf(':');
-		IpAddress ip = IpAddress.of(endpoint.substring(0, colon));
-		int port = Integer.parseInt(endpoint.substring(colon + 1));
-		return this.delivered.get(deliveryKey(ns.id(), (int) ip.lo(), port));
+		IpEndpoint e = IpEndpoint.of(endpoint);
+		return this.delivered.get(deliveryKey(ns.id(), (int) e.address().lo(), e.port()));
 	}
 
 	/**
@@ -684,9 +685,6 @@ public final class Datapath {
 	public Task sendUdp(String nsName, String destination, int payloadBytes, int cpu, long atNs) {
 		NetNamespace ns = namespace(nsName);
 		IpEndpoint dst = IpEndpoint.of(destination);
-		if (dst.address().family() != IpAddress.Family.IPV4) {
-			throw new IllegalArgumentException("destination: only IPv4 is modelled, got " + destination);
-		}
 		if (payloadBytes < 0 || payloadBytes > 65_000) {
 			throw new IllegalArgumentException("payloadBytes must be 0..65000, got " + payloadBytes);
 		}
@@ -718,9 +716,6 @@ public final class Datapath {
 	public Task sendUdpBurst(String nsName, String destination, int payloadBytes, int count, int cpu, long atNs) {
 		NetNamespace ns = namespace(nsName);
 		IpEndpoint dst = IpEndpoint.of(destination);
-		if (dst.address().family() != IpAddress.Family.IPV4) {
-			throw new IllegalArgumentException("destination: only IPv4 is modelled, got " + destination);
-		}
 		if (payloadBytes < 0 || payloadBytes > 65_000) {
 			throw new IllegalArgumentException("payloadBytes must be 0..65000, got " + payloadBytes);
 		}
@@ -829,6 +824,10 @@ public final class Datapath {
 		byte[] f = buf.buf();
 		int off = buf.data();
 		int ethType = ((f[off + 12] & 0xff) << 8) | (f[off + 13] & 0xff);
+		if (ethType == ETH_P_IPV6 && buf.len() >= ETH_HLEN + 40 + 4) {
+			ipv6OutputFromSocket(cpu, skb, buf, ns);
+			return;
+		}
 		if (ethType != ETH_P_IP) {
 			this.sendErrors++;
 			return;
@@ -844,6 +843,29 @@ public final class Datapath {
 		int sport = ((f[off + 34] & 0xff) << 8) | (f[off + 35] & 0xff);
 		int dport = ((f[off + 36] & 0xff) << 8) | (f[off + 37] & 0xff);
 		Packet p = new Packet(skb, buf, daddr * 17 + sport * 31 + dport);
+		ipOutput(cpu, p, ns, this.route.ifindex, this.route.nextHop);
+	}
+
+	/** {@link #ipOutputFromSocket} for an IPv6 skb ({@code ip6_xmit}). */
+	private void ipv6OutputFromSocket(Cpu cpu, Skb skb, SkBuff buf, NetNamespace ns) {
+		buf.protocol = Short.reverseBytes((short) ETH_P_IPV6) & 0xffff;
+		byte[] f = buf.buf();
+		int off = buf.data();
+		long hi = 0;
+		long lo = 0;
+		for (int k = 0; k < 8; k++) {
+			hi = (hi << 8) | (f[off + ETH_HLEN + 24 + k] & 0xff);
+			lo = (lo << 8) | (f[off + ETH_HLEN + 32 + k] & 0xff);
+		}
+		IpAddress daddr = new IpAddress(IpAddress.Family.IPV6, hi, lo);
+		Forwarding.routeOutput(ns, daddr, 0, this.route);
+		if (this.route.decision == RouteResult.Decision.DROP) {
+			this.sendErrors++;
+			return;
+		}
+		int sport = ((f[off + 54] & 0xff) << 8) | (f[off + 55] & 0xff);
+		int dport = ((f[off + 56] & 0xff) << 8) | (f[off + 57] & 0xff);
+		Packet p = new Packet(skb, buf, (int) lo * 17 + sport * 31 + dport);
 		ipOutput(cpu, p, ns, this.route.ifindex, this.route.nextHop);
 	}
 
@@ -874,9 +896,11 @@ public final class Datapath {
 		IpAddress nextHop = this.route.nextHop;
 		IpAddress src = this.route.source;
 		NetDeviceInfo out = ns.device(oif);
-		PacketSpec spec = new PacketSpec(PacketSpec.Ethernet.of(out.mac().value(), 0), null,
-				PacketSpec.Ipv4.of(inet4(src), inet4(dst.address())), PacketSpec.Udp.of(UDP_SOURCE_PORT, dst.port()),
-				PacketSpec.Payload.of(new byte[payloadBytes]));
+		PacketSpec.Network l3 = (dst.address().family() == IpAddress.Family.IPV4)
+				? PacketSpec.Ipv4.of(inet4(src), inet4(dst.address()))
+				: PacketSpec.Ipv6.of(inet6(src), inet6(dst.address()));
+		PacketSpec spec = new PacketSpec(PacketSpec.Ethernet.of(out.mac().value(), 0), null, l3,
+				PacketSpec.Udp.of(UDP_SOURCE_PORT, dst.port()), PacketSpec.Payload.of(new byte[payloadBytes]));
 		byte[] frame = PacketTemplate.of(spec).newPacket();
 		Packet p = newPacket(frame, out.deviceId(), ns.id(), cpu.now(),
 				(int) src.lo() * 31 + (int) dst.address().lo() * 17 + dst.port());
@@ -891,6 +915,20 @@ public final class Datapath {
 		buf.ifindex = this.devices[deviceId].ifindex();
 		Skb skb = new Skb(this.skbIds[0]++, frame.length, null, deviceId + this.deviceBase, nsId + this.nsBase, nowNs);
 		return new Packet(skb, buf, hash);
+	}
+
+	private static java.net.Inet6Address inet6(IpAddress a) {
+		byte[] b = new byte[16];
+		for (int k = 0; k < 8; k++) {
+			b[k] = (byte) (a.hi() >>> (56 - 8 * k));
+			b[8 + k] = (byte) (a.lo() >>> (56 - 8 * k));
+		}
+		try {
+			return java.net.Inet6Address.getByAddress(null, b, -1);
+		}
+		catch (UnknownHostException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	private static Inet4Address inet4(IpAddress a) {
@@ -1765,6 +1803,10 @@ public final class Datapath {
 			arpRcv(cpu, dev, p);
 			return;
 		}
+		if (p.buf().ethProtocol() == ETH_P_IPV6) {
+			ipv6Rcv(cpu, dev, p);
+			return;
+		}
 		if (p.buf().ethProtocol() != ETH_P_IP) {
 			drop(cpu, p, DropReason.NOT_SPECIFIED);
 			return;
@@ -1799,6 +1841,71 @@ public final class Datapath {
 				ev(cpu, Function.IP_FORWARD, p);
 				cpu.spend(Id.IP_FORWARD, 0);
 				decreaseTtl(p);
+				ipOutput(cpu, p, ns, oif, nextHop);
+			}
+			default -> drop(cpu, p, this.route.dropReason);
+		}
+	}
+
+	/**
+	 * {@code ipv6_rcv} → {@code ip6_route_input}: local delivery ({@code ip6_input} →
+	 * {@code udpv6_rcv} / {@code icmpv6_rcv} → {@code consume_skb}, counted per
+	 * destination and port in {@link #delivered(String, String)}, keyed by the address's
+	 * low 32 bits), forwarding ({@code ip6_forward}: hop limit, MTU, hop limit - 1, then
+	 * the output path with the route's next hop) or a drop with the route's reason.
+	 * Charged as the IPv4 rows ({@code ip_rcv}, {@code ip_forward}, {@code udp_rcv}).
+	 * Simplifications: no extension headers (the next header is the transport), no
+	 * sockets for IPv6 ({@link #bind} is IPv4), ICMPv6 errors are not sent, neighbours of
+	 * IPv6 next hops must be static (no neighbour discovery), and the output path is
+	 * traced with the IPv4 names ({@code ip_output}, {@code ip_finish_output2}): the
+	 * trace vocabulary has no {@code ip6_output}.
+	 */
+	private void ipv6Rcv(Cpu cpu, NetDevice dev, Packet p) {
+		ev(cpu, Function.IPV6_RCV, p);
+		cpu.spend(Id.IP_RCV, 0);
+		if (p.len() < ETH_HLEN + 40) {
+			drop(cpu, p, DropReason.NOT_SPECIFIED);
+			return;
+		}
+		NetNamespace ns = this.netns.namespaces().get(dev.nsId);
+		long hi = ((long) p.u32(ETH_HLEN + 24) << 32) | (p.u32(ETH_HLEN + 28) & 0xFFFF_FFFFL);
+		long lo = ((long) p.u32(ETH_HLEN + 32) << 32) | (p.u32(ETH_HLEN + 36) & 0xFFFF_FFFFL);
+		IpAddress daddr = new IpAddress(IpAddress.Family.IPV6, hi, lo);
+		Forwarding.routeInput(ns, dev.ifindex(), daddr, this.route);
+		cpu.spend(Id.FIB_TABLE_LOOKUP, 0);
+		switch (this.route.decision) {
+			case LOCAL -> {
+				ev(cpu, Function.IP6_INPUT, p);
+				int next = p.u8(ETH_HLEN + 6);
+				int port = 0;
+				if (next == PacketSpec.PROTO_UDP) {
+					port = p.u16(ETH_HLEN + 40 + 2);
+					ev(cpu, Function.UDPV6_RCV, p);
+					cpu.spend(Id.UDP_RCV, 0);
+				}
+				else if (next == PacketSpec.PROTO_ICMPV6) {
+					ev(cpu, Function.ICMPV6_RCV, p);
+				}
+				else if (next == PacketSpec.PROTO_TCP) {
+					port = p.u16(ETH_HLEN + 40 + 2);
+				}
+				this.delivered.increment(deliveryKey(ns.id(), (int) lo, port));
+				this.deliveredTotal++;
+				ev(cpu, Function.CONSUME_SKB, p);
+				cpu.spend(Id.CONSUME_SKB, 0);
+			}
+			case FORWARD -> {
+				int hopLimit = p.u8(ETH_HLEN + 7);
+				int oif = this.route.ifindex;
+				IpAddress nextHop = this.route.nextHop;
+				DropReason why = Forwarding.forward(ns, this.route, hopLimit, p.u16(ETH_HLEN + 4) + 40);
+				if (why != DropReason.NOT_DROPPED_YET) {
+					drop(cpu, p, why);
+					return;
+				}
+				ev(cpu, Function.IP6_FORWARD, p);
+				cpu.spend(Id.IP_FORWARD, 0);
+				p.put8(ETH_HLEN + 7, hopLimit - 1);
 				ipOutput(cpu, p, ns, oif, nextHop);
 			}
 			default -> drop(cpu, p, this.route.dropReason);
