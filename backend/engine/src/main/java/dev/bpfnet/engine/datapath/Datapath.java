@@ -629,7 +629,7 @@ public final class Datapath {
 	public long delivered(String nsName, String endpoint) {
 		NetNamespace ns = namespace(nsName);
 		IpEndpoint e = IpEndpoint.of(endpoint);
-		return this.delivered.get(deliveryKey(ns.id(), (int) e.address().lo(), e.port()));
+		return this.delivered.get(deliveryKey(ns.id(), e.address(), e.port()));
 	}
 
 	/**
@@ -740,15 +740,13 @@ public final class Datapath {
 	 * {@code nsName} goes to {@code endpoint} ({@code udp_lib_get_port}; lookup by
 	 * destination address and port, {@code __udp4_lib_lookup}, no wildcard addresses).
 	 * Datagrams to unbound ports still go to the default sink ({@link #delivered()}).
-	 * @throws IllegalArgumentException if the address and port are taken or not IPv4
+	 * IPv4 or IPv6 ({@code __udp6_lib_lookup}).
+	 * @throws IllegalArgumentException if the address and port are taken
 	 */
 	public void bind(String nsName, IpEndpoint local, Endpoint endpoint) {
 		Objects.requireNonNull(endpoint, "endpoint");
 		NetNamespace ns = namespace(nsName);
-		if (local.address().family() != IpAddress.Family.IPV4) {
-			throw new IllegalArgumentException("local: only IPv4 is modelled, got " + local);
-		}
-		long key = deliveryKey(ns.id(), (int) local.address().lo(), local.port());
+		long key = deliveryKey(ns.id(), local.address(), local.port());
 		int slot = java.util.Arrays.binarySearch(this.socketKeys, 0, this.socketCount, key);
 		if (slot >= 0) {
 			throw new IllegalArgumentException("bind: " + local + " is already bound in " + this.node + "/" + nsName);
@@ -1880,6 +1878,17 @@ public final class Datapath {
 				int port = 0;
 				if (next == PacketSpec.PROTO_UDP) {
 					port = p.u16(ETH_HLEN + 40 + 2);
+					long key = deliveryKey(ns.id(), daddr, port);
+					int slot = java.util.Arrays.binarySearch(this.socketKeys, 0, this.socketCount, key);
+					if (slot >= 0) {
+						// __udp6_lib_lookup found a socket: the endpoint traces and
+						// charges the receive
+						this.delivered.increment(key);
+						this.deliveredTotal++;
+						this.socketDelivered++;
+						this.sockets[slot].deliver(cpu, p.skb());
+						return;
+					}
 					ev(cpu, Function.UDPV6_RCV, p);
 					cpu.spend(Id.UDP_RCV, 0);
 				}
@@ -1889,7 +1898,7 @@ public final class Datapath {
 				else if (next == PacketSpec.PROTO_TCP) {
 					port = p.u16(ETH_HLEN + 40 + 2);
 				}
-				this.delivered.increment(deliveryKey(ns.id(), (int) lo, port));
+				this.delivered.increment(deliveryKey(ns.id(), daddr, port));
 				this.deliveredTotal++;
 				ev(cpu, Function.CONSUME_SKB, p);
 				cpu.spend(Id.CONSUME_SKB, 0);
@@ -1945,6 +1954,15 @@ public final class Datapath {
 		this.deliveredTotal++;
 		ev(cpu, Function.CONSUME_SKB, p);
 		cpu.spend(Id.CONSUME_SKB, 0);
+	}
+
+	/**
+	 * {@link #deliveryKey(int, int, int)} for either family: IPv6 keys use the address's
+	 * low 32 bits and set bit 63, so they never equal an IPv4 key.
+	 */
+	private static long deliveryKey(int nsId, IpAddress addr, int port) {
+		long k = deliveryKey(nsId, (int) addr.lo(), port);
+		return (addr.family() == IpAddress.Family.IPV6) ? k | Long.MIN_VALUE : k;
 	}
 
 	private static long deliveryKey(int nsId, int addr, int port) {

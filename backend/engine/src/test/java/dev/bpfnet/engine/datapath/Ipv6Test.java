@@ -112,4 +112,22 @@ class Ipv6Test {
 		assertThat(steps).extracting(Step::fn).doesNotContain(ARP_SOLICIT);
 	}
 
+	@Test
+	void aBoundIpv6SocketGetsTheDatagramAndIpv4KeysDoNotCollide() {
+		PathRecorder rec = new PathRecorder();
+		Datapath dp = new Datapath(routed(true, true), "node1", Labs.OBJECTS, Datapath.Options.of(rec));
+		List<Long> got = new java.util.ArrayList<>();
+		dp.bind("ns2", dev.bpfnet.engine.topology.IpEndpoint.of("[2001:db8:2::2]:7"), (cpu, skb) -> got.add(skb.id()));
+		// the same low 32 bits and port as IPv4: a different socket
+		dp.bind("ns2", dev.bpfnet.engine.topology.IpEndpoint.of("0.0.0.2:7"), (cpu, skb) -> got.add(-1L));
+		dp.sendUdp("ns1", "[2001:db8:2::2]:7", 64, 1, 1_000);
+		dp.run(1_000_000);
+		long sent = Labs.steps(rec).stream().filter(s -> s.fn() == UDP_SENDMSG).findFirst().orElseThrow().skbId();
+		assertThat(got).containsExactly(sent);
+		assertThat(dp.deliveredToSockets()).isEqualTo(1);
+		assertThat(dp.delivered("ns2", "[2001:db8:2::2]:7")).isEqualTo(1);
+		assertThat(dp.delivered("ns2", "0.0.0.2:7")).isZero();
+		assertThat(Labs.steps(rec)).extracting(Step::fn).doesNotContain(UDPV6_RCV, KFREE_SKB_REASON);
+	}
+
 }
