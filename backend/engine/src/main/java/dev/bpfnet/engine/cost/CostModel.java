@@ -312,8 +312,17 @@ public final class CostModel {
 		 */
 		public static final int RPS_TRIGGER_SOFTIRQ = 61;
 
+		/** {@code arp_rcv} + {@code arp_process}: an ARP packet received. */
+		public static final int ARP_RCV = 62;
+
+		/**
+		 * {@code arp_solicit} → {@code arp_send}: an ARP request built (skb allocated)
+		 * and handed to {@code dev_queue_xmit}.
+		 */
+		public static final int ARP_SOLICIT = 63;
+
 		/** The number of rows; ids are {@code 0 .. COUNT - 1}. */
-		public static final int COUNT = 62;
+		public static final int COUNT = 64;
 
 		private Id() {
 		}
@@ -786,6 +795,10 @@ public final class CostModel {
 				"[D] per skb in veth_poll: __ptr_ring_consume under the consumer spinlock 13.9-16.4 ns (time_bench_sample.c) + stats; the NAPI poll itself is charged as napi_poll");
 		put(t, Id.RPS_TRIGGER_SOFTIRQ, "rps_trigger_softirq", 300, 0, Basis.ASSUMED,
 				"[A] IPI receive on the remote CPU: interrupt entry, CSD callback ____napi_schedule(backlog), irq_exit; no clean absolute source (costs.md: IPI delivery relative only); the delivery latency is SchedParams.ipiDeliveryNs");
+		put(t, Id.ARP_RCV, "arp_rcv", 150, 0, Basis.ASSUMED,
+				"[A] arp_rcv + arp_process: header checks, local address lookup (ip_route_input), neighbour lookup/update; code inspection, no published number; rare per flow");
+		put(t, Id.ARP_SOLICIT, "arp_solicit", 150, 0, Basis.ASSUMED,
+				"[A] arp_solicit -> arp_create: skb alloc (build_skb 32 ns, xdp25 blog post) + header fill + source address selection; code inspection; rare per flow");
 		return t;
 	}
 

@@ -106,20 +106,22 @@ import dev.bpfnet.engine.traffic.Endpoint;
  * {@code dev_hard_start_xmit} is folded into {@code ndo_start_xmit} (virtual devices) and
  * {@code sch_direct_xmit} (NIC); {@code process_backlog} calls
  * {@code __netif_receive_skb_core} directly (no separate {@code __netif_receive_skb}
- * event); IPv4 only; ARP is not modelled (a next hop without a static or NOARP neighbour
- * is dropped with {@code NEIGH_FAILED}); a UDP datagram to a {@link #bind bound} address
+ * event); IPv6 receive, forwarding and local delivery as {@link #ipv6Rcv} says (no
+ * extension headers, no neighbour discovery); ARP resolves IPv4 next hops on Ethernet
+ * devices ({@link #neighResolveOutput}, {@link #arpRcv}, with the simplifications named
+ * there), IPv6 neighbours must be static; a UDP datagram to a {@link #bind bound} address
  * and port goes to its socket ({@link Endpoint}, which traces and charges
  * {@code udp_rcv}), any other UDP, TCP or ICMP packet to a local address is counted as
  * delivered to a default sink ({@code udp_rcv} → {@code consume_skb}, no receive queue);
  * {@code eth_type_trans} always sets {@code PACKET_HOST}; {@code bpf_clone_redirect}
- * clones and {@code bpf_redirect_map} are not executed (the latter drops); the cost
- * overrides of the topology are not applied; on a NIC without a wire ({@link Engine}
- * wires them) TX completion is not a NAPI poll: descriptors are reclaimed when their
- * frame has left, at no CPU cost, and a ring that had stopped its queue raises a TX
- * interrupt on the NIC's {@code irq_cpu} that reschedules the qdisc (NET_TX); a wired NIC
- * sends onto its {@link Wire} and is cleaned by its {@link NicRx}'s NAPI poll
- * ({@link TxRingCleaner}), which reschedules the qdisc when the ring wakes; netkit
- * headroom/tailroom and L2-mode {@code pkt_type} are not modelled.
+ * clones and {@code bpf_redirect_map} are not executed (the latter drops); on a NIC
+ * without a wire ({@link Engine} wires them) TX completion is not a NAPI poll:
+ * descriptors are reclaimed when their frame has left, at no CPU cost, and a ring that
+ * had stopped its queue raises a TX interrupt on the NIC's {@code irq_cpu} that
+ * reschedules the qdisc (NET_TX); a wired NIC sends onto its {@link Wire} and is cleaned
+ * by its {@link NicRx}'s NAPI poll ({@link TxRingCleaner}), which reschedules the qdisc
+ * when the ring wakes; netkit headroom/tailroom and L2-mode {@code pkt_type} are not
+ * modelled.
  *
  * <p>
  * Ids: a standalone datapath numbers its CPUs, tasks, queues, devices and namespaces from
@@ -143,6 +145,24 @@ public final class Datapath {
 	private static final int ETH_HLEN = 14;
 
 	private static final int ETH_P_IP = 0x0800;
+
+	private static final int ETH_P_ARP = 0x0806;
+
+	private static final int ETH_P_IPV6 = 0x86DD;
+
+	/**
+	 * {@code net.ipv4.neigh.default.unres_qlen_bytes}: bytes of skbs ({@code truesize})
+	 * an unresolved neighbour queues; default {@code SK_WMEM_MAX} 212992 (3.3+).
+	 */
+	public static final int UNRES_QLEN_BYTES = 212_992;
+
+	/**
+	 * What a queued skb's {@code truesize} adds to its length: {@code sizeof(struct
+	 * sk_buff)} (~232, rounded to the 256-byte slab) +
+	 * {@code SKB_DATA_ALIGN(sizeof(struct
+	 * skb_shared_info))} (320). An approximation of {@code SKB_TRUESIZE}.
+	 */
+	static final int SKB_TRUESIZE_OVERHEAD = 576;
 
 	private static final int EINVAL = -22;
 
@@ -257,6 +277,22 @@ public final class Datapath {
 	private long socketDelivered;
 
 	private long sendErrors;
+
+	/** {@code neigh->arp_queue} of each unresolved IPv4 neighbour, by {@link #arpKey}. */
+	private final java.util.HashMap<Long, ArpQueue> arpQueues = new java.util.HashMap<>();
+
+	private long arpRequests;
+
+	private long arpReplies;
+
+	/** The skbs waiting for one neighbour and their {@code truesize} sum. */
+	private static final class ArpQueue {
+
+		final ArrayDeque<Packet> skbs = new ArrayDeque<>();
+
+		long bytes;
+
+	}
 
 	/**
 	 * Builds the datapath of {@code nodeName}.
@@ -610,10 +646,8 @@ public final class Datapath {
 	 */
 	public long delivered(String nsName, String endpoint) {
 		NetNamespace ns = namespace(nsName);
-		int colon = endpoint.lastIndexOf(':');
-		IpAddress ip = IpAddress.of(endpoint.substring(0, colon));
-		int port = Integer.parseInt(endpoint.substring(colon + 1));
-		return this.delivered.get(deliveryKey(ns.id(), (int) ip.lo(), port));
+		IpEndpoint e = IpEndpoint.of(endpoint);
+		return this.delivered.get(deliveryKey(ns.id(), e.address(), e.port()));
 	}
 
 	/**
@@ -683,9 +717,6 @@ public final class Datapath {
 	public Task sendUdp(String nsName, String destination, int payloadBytes, int cpu, long atNs) {
 		NetNamespace ns = namespace(nsName);
 		IpEndpoint dst = IpEndpoint.of(destination);
-		if (dst.address().family() != IpAddress.Family.IPV4) {
-			throw new IllegalArgumentException("destination: only IPv4 is modelled, got " + destination);
-		}
 		if (payloadBytes < 0 || payloadBytes > 65_000) {
 			throw new IllegalArgumentException("payloadBytes must be 0..65000, got " + payloadBytes);
 		}
@@ -717,9 +748,6 @@ public final class Datapath {
 	public Task sendUdpBurst(String nsName, String destination, int payloadBytes, int count, int cpu, long atNs) {
 		NetNamespace ns = namespace(nsName);
 		IpEndpoint dst = IpEndpoint.of(destination);
-		if (dst.address().family() != IpAddress.Family.IPV4) {
-			throw new IllegalArgumentException("destination: only IPv4 is modelled, got " + destination);
-		}
 		if (payloadBytes < 0 || payloadBytes > 65_000) {
 			throw new IllegalArgumentException("payloadBytes must be 0..65000, got " + payloadBytes);
 		}
@@ -744,15 +772,13 @@ public final class Datapath {
 	 * {@code nsName} goes to {@code endpoint} ({@code udp_lib_get_port}; lookup by
 	 * destination address and port, {@code __udp4_lib_lookup}, no wildcard addresses).
 	 * Datagrams to unbound ports still go to the default sink ({@link #delivered()}).
-	 * @throws IllegalArgumentException if the address and port are taken or not IPv4
+	 * IPv4 or IPv6 ({@code __udp6_lib_lookup}).
+	 * @throws IllegalArgumentException if the address and port are taken
 	 */
 	public void bind(String nsName, IpEndpoint local, Endpoint endpoint) {
 		Objects.requireNonNull(endpoint, "endpoint");
 		NetNamespace ns = namespace(nsName);
-		if (local.address().family() != IpAddress.Family.IPV4) {
-			throw new IllegalArgumentException("local: only IPv4 is modelled, got " + local);
-		}
-		long key = deliveryKey(ns.id(), (int) local.address().lo(), local.port());
+		long key = deliveryKey(ns.id(), local.address(), local.port());
 		int slot = java.util.Arrays.binarySearch(this.socketKeys, 0, this.socketCount, key);
 		if (slot >= 0) {
 			throw new IllegalArgumentException("bind: " + local + " is already bound in " + this.node + "/" + nsName);
@@ -828,6 +854,10 @@ public final class Datapath {
 		byte[] f = buf.buf();
 		int off = buf.data();
 		int ethType = ((f[off + 12] & 0xff) << 8) | (f[off + 13] & 0xff);
+		if (ethType == ETH_P_IPV6 && buf.len() >= ETH_HLEN + 40 + 4) {
+			ipv6OutputFromSocket(cpu, skb, buf, ns);
+			return;
+		}
 		if (ethType != ETH_P_IP) {
 			this.sendErrors++;
 			return;
@@ -906,6 +936,29 @@ public final class Datapath {
 		ipOutput(cpu, p, ns, oif, nextHop);
 	}
 
+	/** {@link #ipOutputFromSocket} for an IPv6 skb ({@code ip6_xmit}). */
+	private void ipv6OutputFromSocket(Cpu cpu, Skb skb, SkBuff buf, NetNamespace ns) {
+		buf.protocol = Short.reverseBytes((short) ETH_P_IPV6) & 0xffff;
+		byte[] f = buf.buf();
+		int off = buf.data();
+		long hi = 0;
+		long lo = 0;
+		for (int k = 0; k < 8; k++) {
+			hi = (hi << 8) | (f[off + ETH_HLEN + 24 + k] & 0xff);
+			lo = (lo << 8) | (f[off + ETH_HLEN + 32 + k] & 0xff);
+		}
+		IpAddress daddr = new IpAddress(IpAddress.Family.IPV6, hi, lo);
+		Forwarding.routeOutput(ns, daddr, 0, this.route);
+		if (this.route.decision == RouteResult.Decision.DROP) {
+			this.sendErrors++;
+			return;
+		}
+		int sport = ((f[off + 54] & 0xff) << 8) | (f[off + 55] & 0xff);
+		int dport = ((f[off + 56] & 0xff) << 8) | (f[off + 57] & 0xff);
+		Packet p = new Packet(skb, buf, (int) lo * 17 + sport * 31 + dport);
+		ipOutput(cpu, p, ns, this.route.ifindex, this.route.nextHop);
+	}
+
 	/** Runs the simulation up to {@code untilNs} (batch mode). */
 	public void run(long untilNs) {
 		this.sim.runUntil(untilNs);
@@ -933,9 +986,11 @@ public final class Datapath {
 		IpAddress nextHop = this.route.nextHop;
 		IpAddress src = this.route.source;
 		NetDeviceInfo out = ns.device(oif);
-		PacketSpec spec = new PacketSpec(PacketSpec.Ethernet.of(out.mac().value(), 0), null,
-				PacketSpec.Ipv4.of(inet4(src), inet4(dst.address())), PacketSpec.Udp.of(UDP_SOURCE_PORT, dst.port()),
-				PacketSpec.Payload.of(new byte[payloadBytes]));
+		PacketSpec.Network l3 = (dst.address().family() == IpAddress.Family.IPV4)
+				? PacketSpec.Ipv4.of(inet4(src), inet4(dst.address()))
+				: PacketSpec.Ipv6.of(inet6(src), inet6(dst.address()));
+		PacketSpec spec = new PacketSpec(PacketSpec.Ethernet.of(out.mac().value(), 0), null, l3,
+				PacketSpec.Udp.of(UDP_SOURCE_PORT, dst.port()), PacketSpec.Payload.of(new byte[payloadBytes]));
 		byte[] frame = PacketTemplate.of(spec).newPacket();
 		Packet p = newPacket(frame, out.deviceId(), ns.id(), cpu.now(),
 				(int) src.lo() * 31 + (int) dst.address().lo() * 17 + dst.port());
@@ -950,6 +1005,20 @@ public final class Datapath {
 		buf.ifindex = this.devices[deviceId].ifindex();
 		Skb skb = new Skb(this.skbIds[0]++, frame.length, null, deviceId + this.deviceBase, nsId + this.nsBase, nowNs);
 		return new Packet(skb, buf, hash);
+	}
+
+	private static java.net.Inet6Address inet6(IpAddress a) {
+		byte[] b = new byte[16];
+		for (int k = 0; k < 8; k++) {
+			b[k] = (byte) (a.hi() >>> (56 - 8 * k));
+			b[8 + k] = (byte) (a.lo() >>> (56 - 8 * k));
+		}
+		try {
+			return java.net.Inet6Address.getByAddress(null, b, -1);
+		}
+		catch (UnknownHostException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	private static Inet4Address inet4(IpAddress a) {
@@ -976,13 +1045,18 @@ public final class Datapath {
 	/**
 	 * {@code ip_finish_output2}'s neighbour step ({@code ip_neigh_for_gw} →
 	 * {@code neigh_output}): fills the Ethernet addresses from the neighbour entry and
-	 * transmits; a miss on an ARP device drops with {@code NEIGH_FAILED} (ARP not
-	 * modelled).
+	 * transmits; an IPv4 miss (or INCOMPLETE entry) on an ARP device goes to
+	 * {@link #neighResolveOutput}; other misses drop with {@code NEIGH_FAILED}.
 	 */
 	private void neighOutput(Cpu cpu, Packet p, NetNamespace ns, NetDevice out, IpAddress nextHop) {
 		NeighbourTable nt = ns.neighbours();
 		int slot = nt.resolveForOutput(out.info, nextHop);
 		if (slot == NeighbourTable.MISS || !nt.validAt(slot)) {
+			if (nextHop.family() == IpAddress.Family.IPV4 && out.kind != NetDevice.Kind.LOOPBACK
+					&& (slot == NeighbourTable.MISS || nt.stateAt(slot) == NeighbourTable.State.INCOMPLETE)) {
+				neighResolveOutput(cpu, p, ns, out, nextHop, slot == NeighbourTable.MISS);
+				return;
+			}
 			drop(cpu, p, DropReason.NEIGH_FAILED);
 			return;
 		}
@@ -990,6 +1064,162 @@ public final class Datapath {
 		p.putMac(6, out.info.mac().value());
 		ev(cpu, Function.NEIGH_OUTPUT, p);
 		devQueueXmit(cpu, out, p);
+	}
+
+	// =====================================================================
+	// ARP (net/core/neighbour.c, net/ipv4/arp.c)
+	// =====================================================================
+
+	/**
+	 * {@code neigh_resolve_output} → {@code __neigh_event_send} for an IPv4 next hop
+	 * without a valid entry on an ARP device: a new neighbour goes {@code NUD_INCOMPLETE}
+	 * and is probed ({@code arp_solicit}) after the skb is queued; the skb waits on the
+	 * neighbour's {@code arp_queue}, whose oldest skbs are dropped
+	 * ({@code NEIGH_QUEUEFULL}) while the queue would exceed {@link #UNRES_QLEN_BYTES}.
+	 *
+	 * <p>
+	 * Simplifications: no retransmission ({@code mcast_solicit} 3 probes,
+	 * {@code retrans_time} 1 s) and no {@code NUD_FAILED} timeout: an unanswered request
+	 * leaves the entry INCOMPLETE and its skbs queued (in flight). No STALE/DELAY/PROBE
+	 * ageing: a resolved entry stays REACHABLE. IPv6 neighbour discovery is not modelled
+	 * (an IPv6 next hop without an entry drops with {@code NEIGH_FAILED}).
+	 */
+	private void neighResolveOutput(Cpu cpu, Packet p, NetNamespace ns, NetDevice out, IpAddress nextHop,
+			boolean create) {
+		ev(cpu, Function.NEIGH_RESOLVE_OUTPUT, p);
+		NeighbourTable nt = ns.neighbours();
+		if (create) {
+			nt.createIncomplete(out.ifindex(), nextHop);
+		}
+		ArpQueue q = this.arpQueues.computeIfAbsent(arpKey(ns.id(), out.ifindex(), (int) nextHop.lo()),
+				k -> new ArpQueue());
+		long truesize = (long) p.len() + SKB_TRUESIZE_OVERHEAD;
+		while (q.bytes + truesize > UNRES_QLEN_BYTES && !q.skbs.isEmpty()) {
+			Packet old = q.skbs.pollFirst();
+			q.bytes -= (long) old.len() + SKB_TRUESIZE_OVERHEAD;
+			drop(cpu, old, DropReason.NEIGH_QUEUEFULL);
+		}
+		q.skbs.addLast(p);
+		q.bytes += truesize;
+		if (create) {
+			arpSolicit(cpu, ns, out, nextHop, p);
+		}
+	}
+
+	private static long arpKey(int nsId, int ifindex, int ipv4) {
+		return ((long) nsId << 48) ^ ((long) (ifindex & 0xFFFF) << 32) ^ (ipv4 & 0xFFFF_FFFFL);
+	}
+
+	/**
+	 * {@code arp_solicit} → {@code arp_send}: a broadcast ARP request for {@code target}
+	 * from {@code out}, with the queued skb's source address when it is local
+	 * ({@code arp_announce} 0), else the device's first IPv4 address
+	 * ({@code inet_select_addr}); sent with {@code dev_queue_xmit} in this context.
+	 */
+	private void arpSolicit(Cpu cpu, NetNamespace ns, NetDevice out, IpAddress target, Packet cause) {
+		int saddr = 0;
+		if (cause.buf().ethProtocol() == ETH_P_IP && cause.len() >= ETH_HLEN + 20) {
+			int s = cause.u32(ETH_HLEN + 12);
+			if (ns.delivery().isLocal(IpAddress.ipv4(s))) {
+				saddr = s;
+			}
+		}
+		if (saddr == 0) {
+			for (dev.bpfnet.engine.topology.IpPrefix a : out.info.addresses()) {
+				if (a.address().family() == IpAddress.Family.IPV4) {
+					saddr = (int) a.address().lo();
+					break;
+				}
+			}
+		}
+		long mac = out.info.mac().value();
+		Packet arp = arpPacket(ns, out, false, mac, saddr, 0, (int) target.lo(), 0xFFFF_FFFF_FFFFL, cpu.now());
+		this.arpRequests++;
+		ev(cpu, Function.ARP_SOLICIT, arp);
+		cpu.spend(Id.ARP_SOLICIT, 0);
+		devQueueXmit(cpu, out, arp);
+	}
+
+	private Packet arpPacket(NetNamespace ns, NetDevice out, boolean reply, long senderMac, int senderIp,
+			long targetMac, int targetIp, long ethDst, long nowNs) {
+		PacketSpec spec = new PacketSpec(PacketSpec.Ethernet.of(senderMac, ethDst), null, new PacketSpec.Arp(reply,
+				senderMac, inet4(IpAddress.ipv4(senderIp)), targetMac, inet4(IpAddress.ipv4(targetIp))), null, null);
+		byte[] frame = PacketTemplate.of(spec).newPacket();
+		return newPacket(frame, out.id(), ns.id(), nowNs, senderIp * 31 + targetIp);
+	}
+
+	/**
+	 * {@code arp_rcv} → {@code arp_process} on {@code dev} (IPv4 over Ethernet): a
+	 * request for an address of this namespace ({@code RTN_LOCAL}) creates or updates the
+	 * sender's neighbour ({@code neigh_event_ns}) and is answered with a unicast reply
+	 * ({@code arp_send(ARPOP_REPLY)}, {@code dev_queue_xmit} in this context); any ARP
+	 * packet from a sender with an existing entry updates it to REACHABLE
+	 * ({@code neigh_update}), which sends the skbs waiting on it ({@code neigh_output} →
+	 * {@code dev_queue_xmit}). Unsolicited replies create nothing ({@code arp_accept} 0).
+	 * The skb is consumed. Simplifications: no proxy ARP, {@code arp_ignore} 0 (any local
+	 * address is answered on any device), the sender's entry goes REACHABLE instead of
+	 * STALE.
+	 */
+	private void arpRcv(Cpu cpu, NetDevice dev, Packet p) {
+		ev(cpu, Function.ARP_RCV, p);
+		cpu.spend(Id.ARP_RCV, 0);
+		if (p.len() < ETH_HLEN + 28 || p.u16(ETH_HLEN) != 1 || p.u16(ETH_HLEN + 2) != ETH_P_IP
+				|| p.u8(ETH_HLEN + 4) != 6 || p.u8(ETH_HLEN + 5) != 4) {
+			drop(cpu, p, DropReason.NOT_SPECIFIED);
+			return;
+		}
+		int op = p.u16(ETH_HLEN + 6);
+		long sha = ((long) p.u16(ETH_HLEN + 8) << 32) | (p.u32(ETH_HLEN + 10) & 0xFFFF_FFFFL);
+		int sip = p.u32(ETH_HLEN + 14);
+		int tip = p.u32(ETH_HLEN + 24);
+		NetNamespace ns = this.netns.namespaces().get(dev.nsId);
+		NeighbourTable nt = ns.neighbours();
+		IpAddress sender = IpAddress.ipv4(sip);
+		ev(cpu, Function.CONSUME_SKB, p);
+		cpu.spend(Id.CONSUME_SKB, 0);
+		if (op == 1 && sip != 0 && ns.delivery().isLocal(IpAddress.ipv4(tip))) {
+			nt.update(dev.ifindex(), sender, sha, NeighbourTable.State.REACHABLE);
+			long mac = dev.info.mac().value();
+			Packet reply = arpPacket(ns, dev, true, mac, tip, sha, sip, sha, cpu.now());
+			this.arpReplies++;
+			devQueueXmit(cpu, dev, reply);
+		}
+		else if (nt.find(dev.ifindex(), sender) != NeighbourTable.MISS && sip != 0) {
+			nt.update(dev.ifindex(), sender, sha, NeighbourTable.State.REACHABLE);
+		}
+		else {
+			return;
+		}
+		ArpQueue q = this.arpQueues.remove(arpKey(ns.id(), dev.ifindex(), sip));
+		if (q == null) {
+			return;
+		}
+		Packet w;
+		while ((w = q.skbs.pollFirst()) != null) {
+			w.putMac(0, sha);
+			w.putMac(6, dev.info.mac().value());
+			ev(cpu, Function.NEIGH_OUTPUT, w);
+			devQueueXmit(cpu, dev, w);
+		}
+	}
+
+	/** ARP requests sent ({@code arp_solicit}). */
+	public long arpRequests() {
+		return this.arpRequests;
+	}
+
+	/** ARP replies sent. */
+	public long arpReplies() {
+		return this.arpReplies;
+	}
+
+	/** Skbs waiting for a neighbour to resolve (in flight). */
+	public long arpQueued() {
+		long n = 0;
+		for (ArpQueue q : this.arpQueues.values()) {
+			n += q.skbs.size();
+		}
+		return n;
 	}
 
 	// =====================================================================
@@ -1668,6 +1898,14 @@ public final class Datapath {
 			}
 			break;
 		}
+		if (p.buf().ethProtocol() == ETH_P_ARP && !dev.info.noArp()) {
+			arpRcv(cpu, dev, p);
+			return;
+		}
+		if (p.buf().ethProtocol() == ETH_P_IPV6) {
+			ipv6Rcv(cpu, dev, p);
+			return;
+		}
 		if (p.buf().ethProtocol() != ETH_P_IP) {
 			drop(cpu, p, DropReason.NOT_SPECIFIED);
 			return;
@@ -1708,6 +1946,82 @@ public final class Datapath {
 		}
 	}
 
+	/**
+	 * {@code ipv6_rcv} → {@code ip6_route_input}: local delivery ({@code ip6_input} →
+	 * {@code udpv6_rcv} / {@code icmpv6_rcv} → {@code consume_skb}, counted per
+	 * destination and port in {@link #delivered(String, String)}, keyed by the address's
+	 * low 32 bits), forwarding ({@code ip6_forward}: hop limit, MTU, hop limit - 1, then
+	 * the output path with the route's next hop) or a drop with the route's reason.
+	 * Charged as the IPv4 rows ({@code ip_rcv}, {@code ip_forward}, {@code udp_rcv}).
+	 * Simplifications: no extension headers (the next header is the transport), no
+	 * sockets for IPv6 ({@link #bind} is IPv4), ICMPv6 errors are not sent, neighbours of
+	 * IPv6 next hops must be static (no neighbour discovery), and the output path is
+	 * traced with the IPv4 names ({@code ip_output}, {@code ip_finish_output2}): the
+	 * trace vocabulary has no {@code ip6_output}.
+	 */
+	private void ipv6Rcv(Cpu cpu, NetDevice dev, Packet p) {
+		ev(cpu, Function.IPV6_RCV, p);
+		cpu.spend(Id.IP_RCV, 0);
+		if (p.len() < ETH_HLEN + 40) {
+			drop(cpu, p, DropReason.NOT_SPECIFIED);
+			return;
+		}
+		NetNamespace ns = this.netns.namespaces().get(dev.nsId);
+		long hi = ((long) p.u32(ETH_HLEN + 24) << 32) | (p.u32(ETH_HLEN + 28) & 0xFFFF_FFFFL);
+		long lo = ((long) p.u32(ETH_HLEN + 32) << 32) | (p.u32(ETH_HLEN + 36) & 0xFFFF_FFFFL);
+		IpAddress daddr = new IpAddress(IpAddress.Family.IPV6, hi, lo);
+		Forwarding.routeInput(ns, dev.ifindex(), daddr, this.route);
+		cpu.spend(Id.FIB_TABLE_LOOKUP, 0);
+		switch (this.route.decision) {
+			case LOCAL -> {
+				ev(cpu, Function.IP6_INPUT, p);
+				int next = p.u8(ETH_HLEN + 6);
+				int port = 0;
+				if (next == PacketSpec.PROTO_UDP) {
+					port = p.u16(ETH_HLEN + 40 + 2);
+					long key = deliveryKey(ns.id(), daddr, port);
+					int slot = java.util.Arrays.binarySearch(this.socketKeys, 0, this.socketCount, key);
+					if (slot >= 0) {
+						// __udp6_lib_lookup found a socket: the endpoint traces and
+						// charges the receive
+						this.delivered.increment(key);
+						this.deliveredTotal++;
+						this.socketDelivered++;
+						this.sockets[slot].deliver(cpu, p.skb());
+						return;
+					}
+					ev(cpu, Function.UDPV6_RCV, p);
+					cpu.spend(Id.UDP_RCV, 0);
+				}
+				else if (next == PacketSpec.PROTO_ICMPV6) {
+					ev(cpu, Function.ICMPV6_RCV, p);
+				}
+				else if (next == PacketSpec.PROTO_TCP) {
+					port = p.u16(ETH_HLEN + 40 + 2);
+				}
+				this.delivered.increment(deliveryKey(ns.id(), daddr, port));
+				this.deliveredTotal++;
+				ev(cpu, Function.CONSUME_SKB, p);
+				cpu.spend(Id.CONSUME_SKB, 0);
+			}
+			case FORWARD -> {
+				int hopLimit = p.u8(ETH_HLEN + 7);
+				int oif = this.route.ifindex;
+				IpAddress nextHop = this.route.nextHop;
+				DropReason why = Forwarding.forward(ns, this.route, hopLimit, p.u16(ETH_HLEN + 4) + 40);
+				if (why != DropReason.NOT_DROPPED_YET) {
+					drop(cpu, p, why);
+					return;
+				}
+				ev(cpu, Function.IP6_FORWARD, p);
+				cpu.spend(Id.IP_FORWARD, 0);
+				p.put8(ETH_HLEN + 7, hopLimit - 1);
+				ipOutput(cpu, p, ns, oif, nextHop);
+			}
+			default -> drop(cpu, p, this.route.dropReason);
+		}
+	}
+
 	private void localDeliver(Cpu cpu, NetNamespace ns, Packet p, int daddr) {
 		ev(cpu, Function.IP_LOCAL_DELIVER, p);
 		int proto = p.u8(ETH_HLEN + 9);
@@ -1741,6 +2055,15 @@ public final class Datapath {
 		this.deliveredTotal++;
 		ev(cpu, Function.CONSUME_SKB, p);
 		cpu.spend(Id.CONSUME_SKB, 0);
+	}
+
+	/**
+	 * {@link #deliveryKey(int, int, int)} for either family: IPv6 keys use the address's
+	 * low 32 bits and set bit 63, so they never equal an IPv4 key.
+	 */
+	private static long deliveryKey(int nsId, IpAddress addr, int port) {
+		long k = deliveryKey(nsId, (int) addr.lo(), port);
+		return (addr.family() == IpAddress.Family.IPV6) ? k | Long.MIN_VALUE : k;
 	}
 
 	private static long deliveryKey(int nsId, int addr, int port) {

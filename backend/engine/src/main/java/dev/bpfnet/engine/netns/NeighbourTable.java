@@ -16,7 +16,8 @@ import dev.bpfnet.engine.topology.MacAddress;
  * ({@code ip_finish_output2 → ip_neigh_for_gw → __neigh_create}), so
  * {@code bpf_fib_lookup} before any traffic answers {@code NO_NEIGH} even on an L3
  * device. ARP/ND resolution (INCOMPLETE → REACHABLE, {@code arp_queue}) is not modelled
- * yet: a miss on an ARP device stays a miss.
+ * here: {@link #createIncomplete} and {@link #update} are driven by the datapath's
+ * {@code arp_solicit}/{@code arp_rcv}.
  *
  * <p>
  * Simplification: the key of {@code lo} and point-to-point devices is not collapsed to
@@ -90,6 +91,31 @@ public final class NeighbourTable {
 	 */
 	public void addPermanent(int ifindex, IpAddress ip, MacAddress mac) {
 		put(ifindex, ip, mac.value(), State.PERMANENT);
+	}
+
+	/**
+	 * {@code __neigh_create} for resolution: a {@code NUD_INCOMPLETE} entry without a
+	 * hardware address ({@code neigh_resolve_output} on a miss of an ARP device).
+	 * @return its slot
+	 */
+	public int createIncomplete(int ifindex, IpAddress ip) {
+		put(ifindex, ip, 0, State.INCOMPLETE);
+		return find(ifindex, ip);
+	}
+
+	/**
+	 * {@code neigh_update} from a received ARP packet: sets the hardware address and
+	 * {@code state}; a {@code PERMANENT} or {@code NOARP} entry is left alone (the kernel
+	 * changes those only with {@code NEIGH_UPDATE_F_ADMIN}).
+	 * @return the slot
+	 */
+	public int update(int ifindex, IpAddress ip, long macValue, State st) {
+		int slot = find(ifindex, ip);
+		if (slot != MISS && (stateAt(slot) == State.PERMANENT || stateAt(slot) == State.NOARP)) {
+			return slot;
+		}
+		put(ifindex, ip, macValue, st);
+		return find(ifindex, ip);
 	}
 
 	/**

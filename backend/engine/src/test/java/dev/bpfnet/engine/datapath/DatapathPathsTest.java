@@ -183,16 +183,19 @@ class DatapathPathsTest {
 	}
 
 	@Test
-	void aNextHopWithoutNeighbourIsDroppedBecauseArpIsNotModelled() {
+	void aNextHopWithoutNeighbourWaitsOnTheArpQueueWhileARequestGoesOut() {
 		Run r = send(Labs.bpfnet(BpfnetDevice.Policy.DROP, Labs.podEgress(), NicDevice.Qdisc.FQ_CODEL), "pod1",
 				"192.0.2.3:7000");
 		List<Labs.Hop> hops = r.hops();
-		assertThat(hops.subList(hops.size() - 2, hops.size())).containsExactly(
-				hop(BPF_REDIRECT_NEIGH_V4, TASK, r.dev("node1/host/eth0")),
-				hop(KFREE_SKB_REASON, TASK, r.dev("node1/host/eth0")));
-		assertThat(r.first(KFREE_SKB_REASON).drop()).isEqualTo(DropReason.NEIGH_FAILED);
-		assertThat(r.dp.dropped()).isEqualTo(1);
-		assertThat(r.dp.transmitted()).isZero();
+		int eth0 = r.dev("node1/host/eth0");
+		assertThat(hops).containsSubsequence(hop(BPF_REDIRECT_NEIGH_V4, TASK, eth0),
+				hop(NEIGH_RESOLVE_OUTPUT, TASK, eth0), hop(ARP_SOLICIT, TASK, eth0), hop(DEV_QUEUE_XMIT, TASK, eth0),
+				hop(NDO_START_XMIT, TASK, eth0), hop(PHY_TX, HARDIRQ, eth0));
+		assertThat(hops).extracting(Labs.Hop::fn).doesNotContain(KFREE_SKB_REASON);
+		assertThat(r.dp.arpRequests()).isEqualTo(1);
+		assertThat(r.dp.arpQueued()).as("no wire, no reply: the datagram stays queued").isEqualTo(1);
+		assertThat(r.dp.dropped()).isZero();
+		assertThat(r.dp.transmitted()).as("the ARP request").isEqualTo(1);
 	}
 
 	@Test
