@@ -94,6 +94,11 @@ public record PacketSpec(Ethernet ethernet, Vlan vlan, Network network, Transpor
 		return PacketSpecParser.parse(map, "packet");
 	}
 
+	/** The tree {@link #fromMap} reads back into an equal spec (payload as hex). */
+	public Map<String, Object> toMap() {
+		return PacketSpecWriter.write(this);
+	}
+
 	/** Parses a spec found at {@code path} of a larger document. */
 	public static PacketSpec fromMap(Map<String, ?> map, String path) {
 		return PacketSpecParser.parse(map, path);

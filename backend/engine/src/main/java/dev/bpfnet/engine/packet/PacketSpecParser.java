@@ -135,7 +135,8 @@ final class PacketSpecParser {
 			throw new PacketSpecException(p, "expected exactly one of hex, text, size, got " + m.size());
 		}
 		return guard(this.root,
-				() -> m.containsKey("hex") ? PacketSpec.Payload.hex(str(m, p, "hex", ""))
+				() -> m.containsKey("hex")
+						? PacketSpec.Payload.hex((m.get("hex") instanceof Long n) ? n.toString() : str(m, p, "hex", ""))
 						: m.containsKey("text") ? PacketSpec.Payload.text(str(m, p, "text", ""))
 								: PacketSpec.Payload.fill((int) req(m, p, "size")));
 	}
@@ -278,7 +279,9 @@ final class PacketSpecParser {
 
 	/** {@code options}: hex text, checked by {@link PacketSpec.Options#hex}. */
 	private static PacketSpec.Options options(Map<String, ?> m, String path, String field) {
-		String hex = str(m, path, "options", null);
+		Object v = m.get("options");
+		// hex digits only ("94040000") may arrive as a number from YAML
+		String hex = (v instanceof Long || v instanceof Integer) ? v.toString() : str(m, path, "options", null);
 		return (hex == null) ? PacketSpec.Options.NONE : PacketSpec.Options.hex(field, hex);
 	}
 
