@@ -9,6 +9,7 @@ import java.util.Objects;
 import dev.bpfnet.engine.cpu.Cpu;
 import dev.bpfnet.engine.cpu.CpuSet;
 import dev.bpfnet.engine.cpu.Skb;
+import dev.bpfnet.engine.hook.ObjectSource;
 import dev.bpfnet.engine.nic.NicRx;
 import dev.bpfnet.engine.nic.Wire;
 import dev.bpfnet.engine.sim.SimRandom;
@@ -102,8 +103,20 @@ public final class Engine implements TrafficResolver, PacketSender, FrameSender 
 	 * @throws dev.bpfnet.engine.hook.ProgramLoadException if a program cannot be loaded
 	 */
 	public Engine(TopologyDocument doc, Path objectBase, Datapath.Options options) {
+		this(doc, ObjectSource.directory(objectBase), options);
+	}
+
+	/**
+	 * Builds every node and wire of the document, reading program objects from a source.
+	 * @param doc the topology
+	 * @param objects gives the bytes of the programs' {@code object}s
+	 * @param options mode, trace sink (shared by every node), parameters
+	 * @throws IllegalArgumentException if a wire end is not a NIC
+	 * @throws dev.bpfnet.engine.hook.ProgramLoadException if a program cannot be loaded
+	 */
+	public Engine(TopologyDocument doc, ObjectSource objects, Datapath.Options options) {
 		this.doc = Objects.requireNonNull(doc, "doc");
-		Objects.requireNonNull(objectBase, "objectBase");
+		Objects.requireNonNull(objects, "objects");
 		Objects.requireNonNull(options, "options");
 		int totalCpus = 0;
 		for (Node n : doc.nodes()) {
@@ -121,7 +134,7 @@ public final class Engine implements TrafficResolver, PacketSender, FrameSender 
 			Node n = doc.nodes().get(k);
 			Datapath.Shared shared = new Datapath.Shared(this.sim, this.accounting, this.names, this.skbIds, firstCpu,
 					k * TASKS_PER_NODE, queueBase, deviceBase, nsBase);
-			Datapath dp = new Datapath(doc, n.name(), objectBase, options, shared);
+			Datapath dp = new Datapath(doc, n.name(), objects, options, shared);
 			built.add(dp);
 			this.deviceBases[k] = deviceBase;
 			firstCpu += n.cpus();
@@ -157,7 +170,7 @@ public final class Engine implements TrafficResolver, PacketSender, FrameSender 
 		}
 		for (int k = 0; k < doc.traffic().size(); k++) {
 			if (doc.traffic().get(k) instanceof dev.bpfnet.engine.topology.Traffic.Replay r) {
-				addReplay("traffic[" + k + "]", r, objectBase);
+				addReplay("traffic[" + k + "]", r, objects);
 			}
 			else if (doc.traffic().get(k) instanceof dev.bpfnet.engine.topology.Traffic.Packets p) {
 				addPackets(p);
@@ -166,16 +179,23 @@ public final class Engine implements TrafficResolver, PacketSender, FrameSender 
 	}
 
 	/**
-	 * A {@code kind: replay} traffic entry: the file (relative to {@code objectBase}, the
-	 * document's directory) read and converted by {@link ReplayFile}, sent into the
-	 * device by a {@link FrameSource}.
+	 * A {@code kind: replay} traffic entry: the file (from the object source: relative to
+	 * the document's directory for the CLI) read and converted by {@link ReplayFile},
+	 * sent into the device by a {@link FrameSource}.
 	 * @throws IllegalArgumentException {@code traffic[k].file: ...} for a file that
 	 * cannot be replayed
 	 */
-	private void addReplay(String path, dev.bpfnet.engine.topology.Traffic.Replay r, Path objectBase) {
+	private void addReplay(String path, dev.bpfnet.engine.topology.Traffic.Replay r, ObjectSource objects) {
 		ReplayFile file;
 		try {
-			file = ReplayFile.read(objectBase.resolve(r.file()),
+			Path source;
+			try {
+				source = objects.file(r.file());
+			}
+			catch (java.io.IOException ex) {
+				throw new IllegalArgumentException("cannot read " + r.file() + ": " + ex.getMessage(), ex);
+			}
+			file = ReplayFile.read(source,
 					new ReplayFile.Options(ReplayFile.DEFAULT_MAX_BYTES, ReplayFile.DEFAULT_MAX_FRAMES, r.truncate()));
 		}
 		catch (IllegalArgumentException ex) {
@@ -328,6 +348,16 @@ public final class Engine implements TrafficResolver, PacketSender, FrameSender 
 		if (durationNs < 0) {
 			throw new IllegalArgumentException("durationNs must be >= 0, was " + durationNs);
 		}
+		start();
+		this.sim.runUntil(this.sim.now() + durationNs);
+	}
+
+	/**
+	 * Starts the document's traffic (schedules its first events) without running
+	 * anything, for drivers that step the {@link #simulator()} themselves; later calls
+	 * and {@link #run} do not start it again.
+	 */
+	public void start() {
 		if (!this.started) {
 			this.started = true;
 			this.plan.start();
@@ -335,7 +365,6 @@ public final class Engine implements TrafficResolver, PacketSender, FrameSender 
 				f.start();
 			}
 		}
-		this.sim.runUntil(this.sim.now() + durationNs);
 	}
 
 	// ---- TrafficResolver and PacketSender ----

@@ -139,9 +139,6 @@ public final class TopologyWriter {
 			if (s.softirqTimeLimitNs() != d.softirqTimeLimitNs()) {
 				so.put("softirq_time_limit", Units.formatDuration(s.softirqTimeLimitNs()));
 			}
-			if (s.rps() != d.rps()) {
-				so.put("rps", s.rps());
-			}
 			if (s.softirqPolicy() != d.softirqPolicy()) {
 				so.put("softirq_policy", s.softirqPolicy().key());
 			}
@@ -197,6 +194,7 @@ public final class TopologyWriter {
 			o.put("rate", Units.formatRate(nic.rate()));
 			putIf(o, "rx_ring", nic.rxRing(), NicDevice.DEFAULT_RX_RING);
 			o.put("irq_cpu", nic.irqCpu());
+			rpsCpus(o, nic.rpsCpus());
 		}
 		else if (dev instanceof VethDevice veth) {
 			if (veth.rxDelivery() != VethDevice.RxDelivery.BACKLOG) {
@@ -205,6 +203,7 @@ public final class TopologyWriter {
 			if (veth.gro()) {
 				o.put("gro", true);
 			}
+			rpsCpus(o, veth.rpsCpus());
 			ObjectNode peer = o.putObject("peer");
 			peer.put("namespace", veth.peer().namespace());
 			peer.put("name", veth.peer().name());
@@ -215,6 +214,7 @@ public final class TopologyWriter {
 			if (veth.peer().gro()) {
 				peer.put("gro", true);
 			}
+			rpsCpus(peer, veth.peer().rpsCpus());
 		}
 		else if (dev instanceof BpfnetDevice nk) {
 			o.put("mode", nk.mode().key());
@@ -228,12 +228,22 @@ public final class TopologyWriter {
 			}
 			putIf(o, "headroom", nk.headroom(), 0);
 			putIf(o, "tailroom", nk.tailroom(), 0);
+			rpsCpus(o, nk.rpsCpus());
 			ObjectNode peer = o.putObject("peer");
 			peer.put("namespace", nk.peer().namespace());
 			peer.put("name", nk.peer().name());
 			common(peer, nk.peer().addresses(), nk.peer().mac().map(MacAddress::toString).orElse(null));
+			rpsCpus(peer, nk.peer().rpsCpus());
 		}
 		return o;
+	}
+
+	/** {@code rps_cpus} as a list of CPUs, when RPS is on. */
+	private static void rpsCpus(ObjectNode o, CpuMask mask) {
+		if (!mask.isEmpty()) {
+			ArrayNode a = o.putArray("rps_cpus");
+			mask.cpus().forEach(a::add);
+		}
 	}
 
 	private static void common(ObjectNode o, List<IpPrefix> addresses, String mac) {
