@@ -172,6 +172,9 @@ public final class Engine implements TrafficResolver, PacketSender, FrameSender 
 			if (doc.traffic().get(k) instanceof dev.bpfnet.engine.topology.Traffic.Replay r) {
 				addReplay("traffic[" + k + "]", r, objects);
 			}
+			else if (doc.traffic().get(k) instanceof dev.bpfnet.engine.topology.Traffic.Packets p) {
+				addPackets(p);
+			}
 		}
 	}
 
@@ -209,6 +212,25 @@ public final class Engine implements TrafficResolver, PacketSender, FrameSender 
 		}
 		addFrameSource(r.name(), r.cpu(), FrameSource.Target.device(r.device()), timing.times(file, r.startNs()),
 				frames);
+	}
+
+	/**
+	 * A {@code kind: packet} traffic entry: the frame built once by
+	 * {@link dev.bpfnet.engine.packet.PacketFactory} (raw IP gets a zero-MAC Ethernet
+	 * header), sent {@code count} times at {@code rate} by a {@link FrameSource}.
+	 */
+	private void addPackets(dev.bpfnet.engine.topology.Traffic.Packets p) {
+		byte[] frame = dev.bpfnet.engine.packet.PacketFactory.build(p.packet());
+		if (p.packet().ethernet() == null) {
+			frame = ReplayFile.rawIpToEthernet(frame);
+		}
+		long[] times = new long[(int) p.count()];
+		for (int i = 0; i < times.length; i++) {
+			times[i] = p.startNs() + ((i == 0) ? 0 : Math.round(i * 1e9 / p.rate().perSecond()));
+		}
+		FrameSource.Target target = (p.device() != null) ? FrameSource.Target.device(p.device())
+				: FrameSource.Target.namespace(p.namespace());
+		addFrameSource(p.name(), p.cpu(), target, times, Collections.nCopies(times.length, frame));
 	}
 
 	private NicRx<Packet> plug(Wire<Packet> wire, int side, dev.bpfnet.engine.topology.DeviceRef ref, int rxQueue) {

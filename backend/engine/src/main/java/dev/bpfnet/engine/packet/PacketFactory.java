@@ -1,6 +1,7 @@
 package dev.bpfnet.engine.packet;
 
 import java.net.Inet6Address;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.pcap4j.packet.ArpPacket;
@@ -21,6 +22,7 @@ import org.pcap4j.packet.Packet;
 import org.pcap4j.packet.TcpPacket;
 import org.pcap4j.packet.UdpPacket;
 import org.pcap4j.packet.UnknownPacket;
+import org.pcap4j.packet.factory.PacketFactories;
 import org.pcap4j.packet.namednumber.ArpHardwareType;
 import org.pcap4j.packet.namednumber.ArpOperation;
 import org.pcap4j.packet.namednumber.EtherType;
@@ -29,7 +31,9 @@ import org.pcap4j.packet.namednumber.IcmpV4Type;
 import org.pcap4j.packet.namednumber.IcmpV6Code;
 import org.pcap4j.packet.namednumber.IcmpV6Type;
 import org.pcap4j.packet.namednumber.IpNumber;
+import org.pcap4j.packet.namednumber.IpV4OptionType;
 import org.pcap4j.packet.namednumber.IpVersion;
+import org.pcap4j.packet.namednumber.TcpOptionKind;
 import org.pcap4j.packet.namednumber.TcpPort;
 import org.pcap4j.packet.namednumber.UdpPort;
 import org.pcap4j.util.MacAddress;
@@ -109,7 +113,7 @@ public final class PacketFactory {
 		}
 		if (spec.network() instanceof PacketSpec.Ipv4 ip) {
 			IpV4Packet.Builder b = new IpV4Packet.Builder().version(IpVersion.IPV4)
-				.ihl((byte) 5)
+				.ihl((byte) (5 + ip.options().length() / 4))
 				.tos(IpV4Rfc791Tos.newInstance((byte) ip.tos()))
 				.identification((short) ip.id())
 				.reservedFlag(false)
@@ -120,7 +124,7 @@ public final class PacketFactory {
 				.protocol(IpNumber.getInstance((byte) spec.ipProtocol()))
 				.srcAddr(ip.src())
 				.dstAddr(ip.dst())
-				.options(List.of())
+				.options(ipv4Options(ip.options()))
 				.padding(new byte[0])
 				.payloadBuilder(l4)
 				.correctLengthAtBuild(true)
@@ -173,7 +177,7 @@ public final class PacketFactory {
 				.dstPort(TcpPort.getInstance((short) tcp.dstPort()))
 				.sequenceNumber((int) tcp.seq())
 				.acknowledgmentNumber((int) tcp.ack())
-				.dataOffset((byte) 5)
+				.dataOffset((byte) (5 + tcp.options().length() / 4))
 				// Pcap4J models the 6 bits before URG as "reserved"; the low two are CWR,
 				// ECE
 				.reserved((byte) (((f & PacketSpec.Tcp.CWR) != 0 ? 2 : 0) | ((f & PacketSpec.Tcp.ECE) != 0 ? 1 : 0)))
@@ -185,7 +189,7 @@ public final class PacketFactory {
 				.fin((f & PacketSpec.Tcp.FIN) != 0)
 				.window((short) tcp.window())
 				.urgentPointer((short) 0)
-				.options(List.of())
+				.options(tcpOptions(tcp.options()))
 				.padding(new byte[0])
 				.srcAddr(src)
 				.dstAddr(dst)
@@ -245,6 +249,34 @@ public final class PacketFactory {
 				frame[csum + 1] = (byte) 0xFF;
 			}
 		}
+	}
+
+	/**
+	 * The option items as Pcap4J objects, each parsed from its bytes by Pcap4J's static
+	 * factory (unknown types become {@code UnknownIpV4Option}), so the builder writes the
+	 * bytes exactly as given.
+	 */
+	private static List<IpV4Packet.IpV4Option> ipv4Options(PacketSpec.Options options) {
+		List<IpV4Packet.IpV4Option> out = new ArrayList<>();
+		byte[] b = options.bytes();
+		int[] at = options.boundaries();
+		for (int i = 0; i + 1 < at.length; i++) {
+			out.add(PacketFactories.getFactory(IpV4Packet.IpV4Option.class, IpV4OptionType.class)
+				.newInstance(b, at[i], at[i + 1] - at[i], IpV4OptionType.getInstance(b[at[i]])));
+		}
+		return out;
+	}
+
+	/** The TCP option items as Pcap4J objects (see {@link #ipv4Options}). */
+	private static List<TcpPacket.TcpOption> tcpOptions(PacketSpec.Options options) {
+		List<TcpPacket.TcpOption> out = new ArrayList<>();
+		byte[] b = options.bytes();
+		int[] at = options.boundaries();
+		for (int i = 0; i + 1 < at.length; i++) {
+			out.add(PacketFactories.getFactory(TcpPacket.TcpOption.class, TcpOptionKind.class)
+				.newInstance(b, at[i], at[i + 1] - at[i], TcpOptionKind.getInstance(b[at[i]])));
+		}
+		return out;
 	}
 
 	static MacAddress mac(long value) {

@@ -20,9 +20,10 @@ public record PacketLayout(int l3Offset, int l4Offset, int payloadOffset, int le
 	public static PacketLayout of(PacketSpec spec) {
 		int l3 = (spec.ethernet() == null) ? 0 : ETH_HLEN + ((spec.vlan() == null) ? 0 : VLAN_HLEN);
 		int l3Len = (spec.network() instanceof PacketSpec.Arp) ? 28
-				: (spec.network() instanceof PacketSpec.Ipv4) ? 20 : 40;
+				: (spec.network() instanceof PacketSpec.Ipv4 v4) ? 20 + v4.options().length() : 40;
 		int l4 = (spec.transport() == null) ? -1 : l3 + l3Len;
-		int l4Len = (spec.transport() instanceof PacketSpec.Tcp) ? 20 : (spec.transport() == null) ? 0 : 8;
+		int l4Len = (spec.transport() instanceof PacketSpec.Tcp tcp) ? 20 + tcp.options().length()
+				: (spec.transport() == null) ? 0 : 8;
 		int payload = l3 + l3Len + l4Len;
 		return new PacketLayout(l3, l4, payload, payload + spec.payload().length());
 	}

@@ -31,8 +31,9 @@ import java.util.Map;
  * prefixes the path ({@code packet.ipv4.ttl: ...}).
  *
  * <p>
- * Not yet modelled (issue 5): IPv4 options, TCP options, 802.1ad double tags, IPv6
- * extension headers. They will be added as further record components or layers.
+ * IPv4 and TCP options are given as raw bytes ({@link Options}: type-length-value items,
+ * checked, at most 40 bytes, a multiple of 4). Not yet modelled: 802.1ad double tags,
+ * IPv6 extension headers.
  *
  * @param ethernet the Ethernet header, or {@code null} for a raw IP frame
  * @param vlan one 802.1Q tag, or {@code null}
@@ -91,6 +92,11 @@ public record PacketSpec(Ethernet ethernet, Vlan vlan, Network network, Transpor
 	/** Parses a spec from a YAML/JSON tree; errors name the path from {@code packet}. */
 	public static PacketSpec fromMap(Map<String, ?> map) {
 		return PacketSpecParser.parse(map, "packet");
+	}
+
+	/** The tree {@link #fromMap} reads back into an equal spec (payload as hex). */
+	public Map<String, Object> toMap() {
+		return PacketSpecWriter.write(this);
 	}
 
 	/** Parses a spec found at {@code path} of a larger document. */
@@ -238,7 +244,7 @@ public record PacketSpec(Ethernet ethernet, Vlan vlan, Network network, Transpor
 	}
 
 	/**
-	 * An IPv4 header without options (RFC 791).
+	 * An IPv4 header (RFC 791).
 	 *
 	 * @param src source address
 	 * @param dst destination address
@@ -251,11 +257,21 @@ public record PacketSpec(Ethernet ethernet, Vlan vlan, Network network, Transpor
 	 * @param protocol the protocol number, or {@code null} to derive it from the
 	 * transport
 	 * @param checksum the header checksum to write, or {@code null} for the correct one
+	 * @param options the options ({@link Options#NONE} for a 20-byte header)
 	 */
 	public record Ipv4(Inet4Address src, Inet4Address dst, int ttl, int tos, int id, boolean df, boolean mf,
-			int fragmentOffset, Integer protocol, Integer checksum) implements Network {
+			int fragmentOffset, Integer protocol, Integer checksum, Options options) implements Network {
+
+		/** A header without options. */
+		public Ipv4(Inet4Address src, Inet4Address dst, int ttl, int tos, int id, boolean df, boolean mf,
+				int fragmentOffset, Integer protocol, Integer checksum) {
+			this(src, dst, ttl, tos, id, df, mf, fragmentOffset, protocol, checksum, Options.NONE);
+		}
 
 		public Ipv4 {
+			if (options == null) {
+				options = Options.NONE;
+			}
 			if (src == null || dst == null) {
 				throw new IllegalArgumentException("ipv4.src/dst: expected an IPv4 address, got none");
 			}
@@ -341,7 +357,7 @@ public record PacketSpec(Ethernet ethernet, Vlan vlan, Network network, Transpor
 	}
 
 	/**
-	 * A TCP header without options (RFC 9293).
+	 * A TCP header (RFC 9293).
 	 *
 	 * @param srcPort source port
 	 * @param dstPort destination port
@@ -350,9 +366,10 @@ public record PacketSpec(Ethernet ethernet, Vlan vlan, Network network, Transpor
 	 * @param flags the flag byte: {@link #FIN} | {@link #SYN} | ... | {@link #CWR}
 	 * @param window receive window, 0..65535
 	 * @param checksum the checksum to write, or {@code null} for the correct one
+	 * @param options the options ({@link Options#NONE} for a 20-byte header)
 	 */
-	public record Tcp(int srcPort, int dstPort, long seq, long ack, int flags, int window,
-			Integer checksum) implements Transport {
+	public record Tcp(int srcPort, int dstPort, long seq, long ack, int flags, int window, Integer checksum,
+			Options options) implements Transport {
 
 		/** TCP flag bits, as in byte 13 of the header. */
 		public static final int FIN = 0x01, SYN = 0x02, RST = 0x04, PSH = 0x08, ACK = 0x10, URG = 0x20, ECE = 0x40,
@@ -361,7 +378,15 @@ public record PacketSpec(Ethernet ethernet, Vlan vlan, Network network, Transpor
 		/** Flag names in bit order, as {@link PacketSpec#fromMap} accepts them. */
 		static final String[] FLAG_NAMES = { "fin", "syn", "rst", "psh", "ack", "urg", "ece", "cwr" };
 
+		/** A header without options. */
+		public Tcp(int srcPort, int dstPort, long seq, long ack, int flags, int window, Integer checksum) {
+			this(srcPort, dstPort, seq, ack, flags, window, checksum, Options.NONE);
+		}
+
 		public Tcp {
+			if (options == null) {
+				options = Options.NONE;
+			}
 			range("tcp.src", srcPort, 0, 0xFFFF);
 			range("tcp.dst", dstPort, 0, 0xFFFF);
 			range("tcp.seq", seq, 0, 0xFFFF_FFFFL);
@@ -398,6 +423,113 @@ public record PacketSpec(Ethernet ethernet, Vlan vlan, Network network, Transpor
 		@Override
 		public String name() {
 			return "icmp";
+		}
+
+	}
+
+	/**
+	 * IPv4 or TCP options as they appear on the wire: type-length-value items, where
+	 * types 0 (end of list) and 1 (no-operation) are one byte. At most 40 bytes (the
+	 * header length field allows 60) and a multiple of 4 (pad with {@code 00}, end of
+	 * list), so the bytes are written exactly as given. Immutable.
+	 */
+	public static final class Options {
+
+		/** No options. */
+		public static final Options NONE = new Options(new byte[0]);
+
+		/** The most option bytes a header can hold. */
+		public static final int MAX_SIZE = 40;
+
+		private final byte[] bytes;
+
+		private Options(byte[] bytes) {
+			this.bytes = bytes;
+		}
+
+		/**
+		 * Options from hex digits ({@code "020405b4 01030307"}), checked.
+		 * @param field the field name for errors ({@code tcp.options})
+		 * @throws IllegalArgumentException naming the field and the offending byte
+		 */
+		public static Options hex(String field, String hex) {
+			byte[] b;
+			try {
+				b = HexFormat.of().parseHex(hex.replaceAll("[\\s:]", ""));
+			}
+			catch (IllegalArgumentException ex) {
+				throw new IllegalArgumentException(
+						field + ": expected an even number of hex digits, got \"" + hex + "\"");
+			}
+			return of(field, b);
+		}
+
+		/** Options from bytes (copied), checked as {@link #hex}. */
+		public static Options of(String field, byte[] bytes) {
+			if (bytes.length > MAX_SIZE) {
+				throw new IllegalArgumentException(
+						field + ": expected at most " + MAX_SIZE + " bytes, got " + bytes.length);
+			}
+			if (bytes.length % 4 != 0) {
+				throw new IllegalArgumentException(
+						field + ": expected a multiple of 4 bytes (pad with 00, end of list), got " + bytes.length);
+			}
+			for (int off = 0; off < bytes.length;) {
+				int type = bytes[off] & 0xFF;
+				if (type <= 1) {
+					off++;
+					continue;
+				}
+				if (off + 1 >= bytes.length) {
+					throw new IllegalArgumentException(
+							field + ": option at byte " + off + " (type " + type + ") has no length byte");
+				}
+				int len = bytes[off + 1] & 0xFF;
+				if (len < 2 || off + len > bytes.length) {
+					throw new IllegalArgumentException(field + ": option at byte " + off + " (type " + type
+							+ ") has length " + len + ", expected 2.." + (bytes.length - off));
+				}
+				off += len;
+			}
+			return new Options(bytes.clone());
+		}
+
+		/** Number of bytes. */
+		public int length() {
+			return this.bytes.length;
+		}
+
+		/** A copy of the bytes. */
+		public byte[] bytes() {
+			return this.bytes.clone();
+		}
+
+		/** The item boundaries: start offsets of each option, then the length. */
+		int[] boundaries() {
+			int[] out = new int[this.bytes.length + 1];
+			int n = 0;
+			for (int off = 0; off < this.bytes.length;) {
+				out[n++] = off;
+				int type = this.bytes[off] & 0xFF;
+				off += (type <= 1) ? 1 : (this.bytes[off + 1] & 0xFF);
+			}
+			out[n++] = this.bytes.length;
+			return Arrays.copyOf(out, n);
+		}
+
+		@Override
+		public boolean equals(Object o) {
+			return (o instanceof Options p) && Arrays.equals(this.bytes, p.bytes);
+		}
+
+		@Override
+		public int hashCode() {
+			return Arrays.hashCode(this.bytes);
+		}
+
+		@Override
+		public String toString() {
+			return "Options[" + HexFormat.of().formatHex(this.bytes) + "]";
 		}
 
 	}

@@ -82,10 +82,13 @@ final class PacketSpecParser {
 
 	private PacketSpec.Ipv4 ipv4(Map<String, ?> m) {
 		String p = this.root + ".ipv4";
-		keys(m, p, List.of("src", "dst", "ttl", "tos", "id", "df", "mf", "fragmentOffset", "protocol", "checksum"));
-		return guard(this.root, () -> new PacketSpec.Ipv4(v4(m, p, "src"), v4(m, p, "dst"), (int) num(m, p, "ttl", 64),
-				(int) num(m, p, "tos", 0), (int) num(m, p, "id", 0), bool(m, p, "df", true), bool(m, p, "mf", false),
-				(int) num(m, p, "fragmentOffset", 0), optInt(m, p, "protocol"), optInt(m, p, "checksum")));
+		keys(m, p, List.of("src", "dst", "ttl", "tos", "id", "df", "mf", "fragmentOffset", "protocol", "checksum",
+				"options"));
+		return guard(this.root,
+				() -> new PacketSpec.Ipv4(v4(m, p, "src"), v4(m, p, "dst"), (int) num(m, p, "ttl", 64),
+						(int) num(m, p, "tos", 0), (int) num(m, p, "id", 0), bool(m, p, "df", true),
+						bool(m, p, "mf", false), (int) num(m, p, "fragmentOffset", 0), optInt(m, p, "protocol"),
+						optInt(m, p, "checksum"), options(m, p, "ipv4.options")));
 	}
 
 	private PacketSpec.Ipv6 ipv6(Map<String, ?> m) {
@@ -106,11 +109,12 @@ final class PacketSpecParser {
 
 	private PacketSpec.Tcp tcp(Map<String, ?> m) {
 		String p = this.root + ".tcp";
-		keys(m, p, List.of("src", "dst", "seq", "ack", "flags", "window", "checksum"));
+		keys(m, p, List.of("src", "dst", "seq", "ack", "flags", "window", "checksum", "options"));
 		int flags = flags(m.get("flags"), p + ".flags");
 		return guard(this.root,
 				() -> new PacketSpec.Tcp((int) req(m, p, "src"), (int) req(m, p, "dst"), num(m, p, "seq", 0),
-						num(m, p, "ack", 0), flags, (int) num(m, p, "window", 65535), optInt(m, p, "checksum")));
+						num(m, p, "ack", 0), flags, (int) num(m, p, "window", 65535), optInt(m, p, "checksum"),
+						options(m, p, "tcp.options")));
 	}
 
 	private PacketSpec.IcmpEcho icmp(Map<String, ?> m) {
@@ -131,7 +135,8 @@ final class PacketSpecParser {
 			throw new PacketSpecException(p, "expected exactly one of hex, text, size, got " + m.size());
 		}
 		return guard(this.root,
-				() -> m.containsKey("hex") ? PacketSpec.Payload.hex(str(m, p, "hex", ""))
+				() -> m.containsKey("hex")
+						? PacketSpec.Payload.hex((m.get("hex") instanceof Long n) ? n.toString() : str(m, p, "hex", ""))
 						: m.containsKey("text") ? PacketSpec.Payload.text(str(m, p, "text", ""))
 								: PacketSpec.Payload.fill((int) req(m, p, "size")));
 	}
@@ -270,6 +275,14 @@ final class PacketSpecParser {
 			return b;
 		}
 		throw new PacketSpecException(path + "." + key, "expected true or false, got " + describe(v));
+	}
+
+	/** {@code options}: hex text, checked by {@link PacketSpec.Options#hex}. */
+	private static PacketSpec.Options options(Map<String, ?> m, String path, String field) {
+		Object v = m.get("options");
+		// hex digits only ("94040000") may arrive as a number from YAML
+		String hex = (v instanceof Long || v instanceof Integer) ? v.toString() : str(m, path, "options", null);
+		return (hex == null) ? PacketSpec.Options.NONE : PacketSpec.Options.hex(field, hex);
 	}
 
 	private static String str(Map<String, ?> m, String path, String key, String dflt) {

@@ -756,14 +756,17 @@ public final class TopologyParser {
 				return null;
 			}
 			String kind = scalar(o, "kind", path,
-					"a traffic kind: constant-rate, poisson, burst, request-response or replay", null, true,
-					t -> List.of("constant-rate", "poisson", "burst", "request-response", "replay").contains(t) ? t
-							: null);
+					"a traffic kind: constant-rate, poisson, burst, request-response, replay or packet", null, true,
+					t -> List.of("constant-rate", "poisson", "burst", "request-response", "replay", "packet")
+						.contains(t) ? t : null);
 			if (kind == null) {
 				return null;
 			}
 			if (kind.equals("replay")) {
 				return replay(o, path);
+			}
+			if (kind.equals("packet")) {
+				return packets(o, path);
 			}
 			List<String> allowed = new ArrayList<>(TRAFFIC_COMMON);
 			allowed.addAll(switch (kind) {
@@ -811,6 +814,79 @@ public final class TopologyParser {
 							responseSize, transactions, cpu, serverCpu, start));
 				}
 			}
+		}
+
+		private Traffic packets(Obj o, String path) {
+			known(o, path, "a packet traffic source",
+					List.of("kind", "name", "from", "device", "packet", "count", "rate", "cpu", "start"));
+			String name = name(o, path, "a traffic name (letters, digits, _ . -)");
+			NamespaceRef from = scalar(o, "from", path, "a namespace reference like node1/pod1", null, false,
+					t -> NamespaceRef.parse(t).orElse(null));
+			DeviceRef device = scalar(o, "device", path, "a device reference like node1/host/eth0", null, false,
+					t -> DeviceRef.parse(t).orElse(null));
+			if ((field(o, "from") == null) == (field(o, "device") == null)) {
+				problem(path, "expected exactly one of from (a namespace) and device");
+			}
+			long count = longIn(o, "count", path, 1, Traffic.Packets.MAX_COUNT, 1, false);
+			Traffic.Rate rate = scalar(o, "rate", path, "a packet rate like 10kpps", null, count > 1, t -> {
+				Traffic.Rate r = trafficRate(t);
+				return (r != null && r.unit() == Traffic.Rate.Unit.PACKETS) ? r : null;
+			});
+			int cpu = intIn(o, "cpu", path, 0, Node.MAX_CPUS - 1, 0, false);
+			long start = duration(o, "start", path, 0, false);
+			Src packetSrc = field(o, "packet");
+			dev.bpfnet.engine.packet.PacketSpec packet = null;
+			String pp = join(path, "packet");
+			if (packetSrc == null) {
+				problem(pp, "missing, expected a packet (ethernet, ipv4, udp, payload, ...)");
+			}
+			else if (!(plain(packetSrc) instanceof Map<?, ?> map)) {
+				problem(pp, "expected a packet (a mapping with ethernet, ipv4, udp, ...), got " + got(packetSrc));
+			}
+			else {
+				try {
+					@SuppressWarnings("unchecked")
+					Map<String, ?> m = (Map<String, ?>) map;
+					packet = dev.bpfnet.engine.packet.PacketSpec.fromMap(m, pp);
+				}
+				catch (dev.bpfnet.engine.packet.PacketSpecException ex) {
+					problem(ex.path(), ex.getMessage()
+						.substring(
+								Math.min(ex.getMessage().length(), ex.path().isEmpty() ? 0 : ex.path().length() + 2)));
+				}
+			}
+			dev.bpfnet.engine.packet.PacketSpec spec = packet;
+			if (name == null || spec == null || (from == null && device == null) || (count > 1 && rate == null)) {
+				return null;
+			}
+			return build(path, () -> new Traffic.Packets(name, from, device, spec, count, rate, cpu, start));
+		}
+
+		/**
+		 * A source tree as plain values: maps, lists, strings, numbers, booleans, null.
+		 */
+		static Object plain(Src src) {
+			if (src instanceof Obj o) {
+				Map<String, Object> m = new java.util.LinkedHashMap<>();
+				o.fields().forEach((k, v) -> m.put(k, plain(v)));
+				return m;
+			}
+			if (src instanceof SourceTree.Arr a) {
+				List<Object> l = new ArrayList<>();
+				a.items().forEach(i -> l.add(plain(i)));
+				return l;
+			}
+			Scalar s = (Scalar) src;
+			return switch (s.kind()) {
+				case NULL -> null;
+				case BOOLEAN -> Boolean.parseBoolean(s.text());
+				// an integer as a Long, unless it has leading zeros (hex digits such as
+				// "00000001" written unquoted): those keep their text, as other numbers
+				// do
+				case NUMBER ->
+					s.text().matches("-?(0|[1-9][0-9]{0,17})") ? (Object) Long.parseLong(s.text()) : s.text();
+				default -> s.text();
+			};
 		}
 
 		private Traffic replay(Obj o, String path) {

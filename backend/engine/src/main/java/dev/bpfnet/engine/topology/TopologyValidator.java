@@ -232,6 +232,20 @@ public final class TopologyValidator {
 				problems.add(Problem.at(tp + ".name",
 						"duplicate traffic name \"" + traffic.name() + "\" (first at " + seen + ")"));
 			}
+			if (traffic instanceof Traffic.Packets pk) {
+				NamespaceRef ns = pk.from();
+				Optional<Node> node = doc.node(ns.node());
+				if (pk.device() != null && doc.device(pk.device()).isEmpty()) {
+					problems.add(Problem.at(tp + ".device", "no device " + pk.device()));
+				}
+				else if (pk.namespace() != null && (node.isEmpty() || doc.namespace(ns).isEmpty())) {
+					problems.add(Problem.at(tp + ".from", "no namespace " + ns));
+				}
+				else if (pk.cpu() >= node.get().cpus()) {
+					problems.add(Problem.at(tp + ".cpu", cpuMessage(node.get(), pk.cpu())));
+				}
+				continue;
+			}
 			if (traffic instanceof Traffic.Replay r) {
 				Optional<Node> node = doc.node(r.device().node());
 				if (doc.device(r.device()).isEmpty()) {

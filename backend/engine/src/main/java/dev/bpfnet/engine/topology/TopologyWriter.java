@@ -27,6 +27,8 @@ public final class TopologyWriter {
 		.builder(YAMLFactory.builder()
 			.disable(YAMLWriteFeature.WRITE_DOC_START_MARKER)
 			.enable(YAMLWriteFeature.MINIMIZE_QUOTES)
+			// hex text such as a packet's payload "6869" must stay text
+			.enable(YAMLWriteFeature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
 			.enable(YAMLWriteFeature.LITERAL_BLOCK_STYLE)
 			.build())
 		.build();
@@ -258,7 +260,22 @@ public final class TopologyWriter {
 		ObjectNode o = NODES.objectNode();
 		o.put("name", t.name());
 		o.put("kind", t.kind());
-		if (t instanceof Traffic.Replay r) {
+		if (t instanceof Traffic.Packets p) {
+			if (p.namespace() != null) {
+				o.put("from", p.namespace().toString());
+			}
+			else {
+				o.put("device", p.device().toString());
+			}
+			o.set("packet", tools.jackson.databind.json.JsonMapper.builder().build().valueToTree(p.packet().toMap()));
+			if (p.count() != 1) {
+				o.put("count", p.count());
+			}
+			if (p.rate() != null) {
+				o.put("rate", p.rate().toString());
+			}
+		}
+		else if (t instanceof Traffic.Replay r) {
 			o.put("device", r.device().toString());
 			o.put("file", r.file());
 			o.put("timing", r.timing());

@@ -6,11 +6,11 @@ import java.util.OptionalLong;
  * A traffic source. Each runs as a task on CPU {@code cpu} of the node owning
  * {@code from}, starting at simulated time {@code start}. UDP kinds send datagrams of
  * {@code size} payload bytes to {@code to}; a UDP sink on {@code to} is implied.
- * {@link Replay} sends the frames of a pcap/pcapng file into a device ({@code to()} is
- * {@code null} and {@code size()} 0 for it).
+ * {@link Replay} sends the frames of a pcap/pcapng file into a device and {@link Packets}
+ * a crafted packet ({@code to()} is {@code null} and {@code size()} 0 for both).
  */
-public sealed interface Traffic
-		permits Traffic.ConstantRate, Traffic.Poisson, Traffic.Burst, Traffic.RequestResponse, Traffic.Replay {
+public sealed interface Traffic permits Traffic.ConstantRate, Traffic.Poisson, Traffic.Burst, Traffic.RequestResponse,
+		Traffic.Replay, Traffic.Packets {
 
 	/** Largest accepted payload size (bytes). */
 	int MAX_SIZE = 65507;
@@ -21,7 +21,9 @@ public sealed interface Traffic
 	/** Namespace the sending task runs in. */
 	NamespaceRef from();
 
-	/** Destination address and port ({@code null} for {@link Replay}). */
+	/**
+	 * Destination address and port ({@code null} for {@link Replay} and {@link Packets}).
+	 */
 	IpEndpoint to();
 
 	/** Payload bytes per datagram (per request for request-response). */
@@ -294,6 +296,78 @@ public sealed interface Traffic
 		@Override
 		public String kind() {
 			return "replay";
+		}
+
+	}
+
+	/**
+	 * A crafted packet ({@code kind: packet}) sent {@code count} times, the first at
+	 * {@code start}, then at {@code rate}: into a device ({@code packet_snd}, the frame
+	 * as built; raw IP gets a zero-MAC Ethernet header) or from a namespace
+	 * ({@code raw_sendmsg} with {@code IP_HDRINCL}, IPv4 only, routed by its
+	 * destination).
+	 *
+	 * @param name flow name
+	 * @param namespace the sending namespace, or {@code null} with a device
+	 * @param device the device the frames leave through, or {@code null} with a namespace
+	 * @param packet the packet
+	 * @param count how many, 1..{@link #MAX_COUNT}
+	 * @param rate packets per second when {@code count > 1}, else {@code null}
+	 * @param cpu sender CPU
+	 * @param startNs time of the first send
+	 */
+	record Packets(String name, NamespaceRef namespace, DeviceRef device, dev.bpfnet.engine.packet.PacketSpec packet,
+			long count, Rate rate, int cpu, long startNs) implements Traffic {
+
+		/** Most packets of one entry. */
+		public static final long MAX_COUNT = 1_000_000;
+
+		public Packets {
+			Names.require("name", name);
+			if ((namespace == null) == (device == null)) {
+				throw new IllegalArgumentException("from/device: expected exactly one of from and device");
+			}
+			if (packet == null) {
+				throw new IllegalArgumentException("packet must be given");
+			}
+			if (count < 1 || count > MAX_COUNT) {
+				throw new IllegalArgumentException("count must be 1.." + MAX_COUNT + ", got " + count);
+			}
+			if (count > 1 && (rate == null || rate.unit() != Rate.Unit.PACKETS)) {
+				throw new IllegalArgumentException("rate must be a packet rate like 10kpps when count > 1");
+			}
+			if (namespace != null && !(packet.network() instanceof dev.bpfnet.engine.packet.PacketSpec.Ipv4)) {
+				throw new IllegalArgumentException(
+						"packet: sending from a namespace routes IPv4 only (raw socket); send it into a device instead");
+			}
+			if (cpu < 0) {
+				throw new IllegalArgumentException("cpu must be >= 0, got " + cpu);
+			}
+			if (startNs < 0) {
+				throw new IllegalArgumentException("start must be >= 0 ns, got " + startNs);
+			}
+		}
+
+		/** The sending namespace: the given one, or the device's. */
+		@Override
+		public NamespaceRef from() {
+			return (this.namespace != null) ? this.namespace
+					: new NamespaceRef(this.device.node(), this.device.namespace());
+		}
+
+		@Override
+		public IpEndpoint to() {
+			return null;
+		}
+
+		@Override
+		public int size() {
+			return this.packet.payload().length();
+		}
+
+		@Override
+		public String kind() {
+			return "packet";
 		}
 
 	}

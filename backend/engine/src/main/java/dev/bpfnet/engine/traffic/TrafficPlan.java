@@ -111,9 +111,9 @@ public final class TrafficPlan {
 	}
 
 	/**
-	 * Builds every flow of the document, flow id = index. {@link Traffic.Replay} entries
-	 * are skipped (their index stays unused): the engine sends their frames
-	 * ({@link FrameSource}), which needs the document's directory.
+	 * Builds every flow of the document, flow id = index. {@link Traffic.Replay} and
+	 * {@link Traffic.Packets} entries are skipped (their index stays unused): the engine
+	 * sends their frames ({@link FrameSource}), which needs the document's directory.
 	 * @param traffic the document's traffic, in document order
 	 * @param resolver the datapath's names
 	 * @param env the run's services
@@ -122,7 +122,7 @@ public final class TrafficPlan {
 	public static TrafficPlan fromTopology(List<Traffic> traffic, TrafficResolver resolver, TrafficEnv env) {
 		List<Flow> flows = new ArrayList<>(traffic.size());
 		for (int k = 0; k < traffic.size(); k++) {
-			if (!(traffic.get(k) instanceof Traffic.Replay)) {
+			if (!(traffic.get(k) instanceof Traffic.Replay) && !(traffic.get(k) instanceof Traffic.Packets)) {
 				flows.add(fromTopology(traffic.get(k), k, resolver, env));
 			}
 		}
@@ -142,8 +142,9 @@ public final class TrafficPlan {
 		if (t == null || resolver == null || env == null) {
 			throw new IllegalArgumentException("traffic, resolver and env must not be null");
 		}
-		if (t instanceof Traffic.Replay) {
-			throw new IllegalArgumentException("traffic " + t.name() + ": replay is sent by the engine (FrameSource)");
+		if (t instanceof Traffic.Replay || t instanceof Traffic.Packets) {
+			throw new IllegalArgumentException(
+					"traffic " + t.name() + ": " + t.kind() + " is sent by the engine (FrameSource)");
 		}
 		if (flowId < 0 || flowId > EPHEMERAL_PORT_LAST - EPHEMERAL_PORT_BASE) {
 			throw new IllegalArgumentException(

@@ -44,7 +44,7 @@ class PacketSpecParserTest {
 				"packet.ipv4.src: expected an IPv4 address like 10.0.0.1, got \"10.0.0.01\"");
 		fails(Map.of("ipv4", Map.of("src", "10.0.0.1", "dst", "10.0.0.2", "tll", 3)),
 				"packet.ipv4.tll: unknown field, expected one of src, dst, ttl, tos, id, df, mf, fragmentOffset, "
-						+ "protocol, checksum");
+						+ "protocol, checksum, options");
 		fails(Map.of("ipv4", ip, "udp", Map.of("src", 1)), "packet.udp.dst: required");
 		fails(Map.of("ipv4", ip, "udp", Map.of("src", 1, "dst", 70000)),
 				"packet.udp.dst: expected 0..65535, got 70000");
