@@ -260,6 +260,27 @@ class FormSecurityIntegrationTests extends ServerIntegrationTest {
 	}
 
 	@Test
+	void loginPageSaysWhatHappened() {
+		for (String[] c : new String[][] { { "/login?error", "Wrong user name or password." },
+				{ "/login?logout", "You are signed out." }, { "/login?registered", "Your account is ready" } }) {
+			this.client.get()
+				.uri(c[0])
+				.accept(MediaType.TEXT_HTML)
+				.exchange()
+				.expectStatus()
+				.isOk()
+				.expectBody(String.class)
+				.value((page) -> assertThat(page).contains(c[1]));
+		}
+		this.client.get()
+			.uri("/login")
+			.accept(MediaType.TEXT_HTML)
+			.exchange()
+			.expectBody(String.class)
+			.value((page) -> assertThat(page).doesNotContain("Wrong user name"));
+	}
+
+	@Test
 	void pagesNeedingAnAccountRedirectToTheLoginForm() {
 		this.client.get()
 			.uri("/actuator/metrics")
