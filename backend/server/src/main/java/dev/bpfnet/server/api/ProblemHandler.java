@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpStatus;
@@ -16,6 +17,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.bind.support.WebExchangeBindException;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebInputException;
+import org.springframework.web.server.UnsupportedMediaTypeStatusException;
 
 /**
  * Turns {@link ApiException} into an RFC 9457 problem detail
@@ -73,8 +75,13 @@ public class ProblemHandler {
 	@ExceptionHandler(ResponseStatusException.class)
 	ResponseEntity<ProblemDetail> status(ResponseStatusException ex) {
 		HttpStatusCode code = ex.getStatusCode();
-		ProblemDetail pd = ProblemDetail.forStatusAndDetail(code,
-				ex.getReason() != null ? ex.getReason() : ex.getMessage());
+		String detail = ex.getReason() != null ? ex.getReason() : ex.getMessage();
+		if (ex instanceof UnsupportedMediaTypeStatusException media && !media.getSupportedMediaTypes().isEmpty()) {
+			detail = detail + "; send one of "
+					+ media.getSupportedMediaTypes().stream().map(Object::toString).collect(Collectors.joining(", "))
+					+ " (curl: -H 'Content-Type: ...')";
+		}
+		ProblemDetail pd = ProblemDetail.forStatusAndDetail(code, detail);
 		return ResponseEntity.status(code).headers(ex.getHeaders()).body(pd);
 	}
 

@@ -42,7 +42,7 @@ final class ApiProblems implements ServerAuthenticationEntryPoint, ServerAccessD
 
 	@Override
 	public Mono<Void> handle(ServerWebExchange exchange, AccessDeniedException ex) {
-		String message = ex.getMessage() != null && ex.getMessage().toLowerCase().contains("csrf")
+		String message = ex.getMessage() != null && ex.getMessage().toLowerCase(java.util.Locale.ROOT).contains("csrf")
 				? "missing or wrong CSRF token: a call authenticated by the session cookie must send the XSRF-TOKEN cookie's value in an X-XSRF-TOKEN header (or use a Bearer token)"
 				: "access denied";
 		return write(exchange, new ApiException(HttpStatus.FORBIDDEN, "forbidden", "Forbidden", message, List.of()));

@@ -30,8 +30,17 @@ class PageController {
 		this.users = users;
 	}
 
+	/**
+	 * The sign-in form; {@code ?error}, {@code ?logout} and {@code ?registered} (set by
+	 * the redirects) become the booleans {@code error}, {@code loggedOut} and
+	 * {@code registered}.
+	 */
 	@GetMapping("/login")
-	String login() {
+	String login(ServerWebExchange exchange, Model model) {
+		var query = exchange.getRequest().getQueryParams();
+		model.addAttribute("error", query.containsKey("error"));
+		model.addAttribute("loggedOut", query.containsKey("logout"));
+		model.addAttribute("registered", query.containsKey("registered"));
 		return "login";
 	}
 

@@ -42,7 +42,9 @@ import org.springframework.web.server.WebFilter;
  * ({@code POST /logout}), registration form ({@code /register}), CSRF on every form POST
  * (token in the {@code XSRF-TOKEN} cookie, masked in the form's {@code _csrf} field).
  * Public: {@code /}, static resources, {@code /actuator/health}, {@code /actuator/info},
- * the OpenAPI document and Swagger UI. Actuator metrics need an account (form or Basic).
+ * the OpenAPI document and Swagger UI, the lab pages, shared-topology pages
+ * ({@code /shared/{token}}) and the editor's YAML/JSON converters under {@code /ui}.
+ * Actuator metrics need an account (form or Basic).
  *
  * <p>
  * Passwords: see {@link PasswordConfig}.
@@ -113,6 +115,13 @@ public class SecurityConfig {
 				.pathMatchers("/", "/login", "/register", "/error", "/favicon.ico", "/css/**", "/js/**", "/img/**",
 						"/webjars/**", "/actuator/health", "/actuator/health/**", "/actuator/info", "/v3/api-docs",
 						"/v3/api-docs/**", "/v3/api-docs.yaml", "/swagger-ui.html", "/swagger-ui/**")
+				.permitAll()
+				// labs can be tried and shares read without an account; the editor those
+				// pages
+				// show converts YAML <-> JSON through /ui (stateless, CSRF-checked)
+				.pathMatchers(HttpMethod.GET, "/labs", "/labs/**", "/shared/**")
+				.permitAll()
+				.pathMatchers(HttpMethod.POST, "/ui/topology-json", "/ui/topology-yaml")
 				.permitAll()
 				.anyExchange()
 				.authenticated())

@@ -14,7 +14,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
-import org.springframework.dao.DuplicateKeyException;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.http.HttpStatus;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.security.core.userdetails.ReactiveUserDetailsService;
@@ -89,7 +89,7 @@ public class UserAccounts implements ReactiveUserDetailsService {
 				.bind("t", OffsetDateTime.now(ZoneOffset.UTC))
 				.fetch()
 				.rowsUpdated())
-			.onErrorMap(DuplicateKeyException.class, (ex) -> taken(username))
+			.onErrorMap(DataIntegrityViolationException.class, (ex) -> taken(username))
 			.doOnSuccess((n) -> this.registered.increment())
 			.thenReturn(username);
 	}

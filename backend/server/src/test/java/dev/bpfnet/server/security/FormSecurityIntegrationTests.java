@@ -1,5 +1,6 @@
 package dev.bpfnet.server.security;
 
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -160,12 +161,35 @@ class FormSecurityIntegrationTests extends ServerIntegrationTest {
 			.expectStatus()
 			.isCreated();
 
-		// logout needs the token too, then the session is gone
+		// the page header's logout form carries the token, and logout needs it
+		String home = this.client.get()
+			.uri("/")
+			.cookie("SESSION", session)
+			.cookie("XSRF-TOKEN", login.cookie())
+			.accept(MediaType.TEXT_HTML)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(String.class)
+			.returnResult()
+			.getResponseBody();
+		Matcher logoutForm = Pattern
+			.compile("action=\"/logout\"[^>]*>\\s*<input type=\"hidden\" name=\"_csrf\" value=\"([^\"]+)\"")
+			.matcher(home);
+		assertThat(logoutForm.find()).as("the logout form has a _csrf field").isTrue();
 		this.client.post()
 			.uri("/logout")
 			.cookie("SESSION", session)
 			.cookie("XSRF-TOKEN", login.cookie())
-			.body(BodyInserters.fromFormData(fields("_csrf", login.csrf())))
+			.body(BodyInserters.fromFormData(fields("_csrf", "forged")))
+			.exchange()
+			.expectStatus()
+			.isForbidden();
+		this.client.post()
+			.uri("/logout")
+			.cookie("SESSION", session)
+			.cookie("XSRF-TOKEN", login.cookie())
+			.body(BodyInserters.fromFormData(fields("_csrf", logoutForm.group(1))))
 			.exchange()
 			.expectStatus()
 			.is3xxRedirection()
@@ -257,6 +281,42 @@ class FormSecurityIntegrationTests extends ServerIntegrationTest {
 			.exchange()
 			.expectStatus()
 			.isUnauthorized();
+	}
+
+	@Test
+	void loginPageSaysWhatHappened() {
+		for (String[] c : new String[][] { { "/login?error", "Wrong user name or password." },
+				{ "/login?logout", "You are signed out." }, { "/login?registered", "Your account is ready" } }) {
+			this.client.get()
+				.uri(c[0])
+				.accept(MediaType.TEXT_HTML)
+				.exchange()
+				.expectStatus()
+				.isOk()
+				.expectBody(String.class)
+				.value((page) -> assertThat(page).contains(c[1]));
+		}
+		this.client.get()
+			.uri("/login")
+			.accept(MediaType.TEXT_HTML)
+			.exchange()
+			.expectBody(String.class)
+			.value((page) -> assertThat(page).doesNotContain("Wrong user name"));
+	}
+
+	@Test
+	void labAndSharePagesArePublic() {
+		for (String path : List.of("/labs", "/shared/" + "A".repeat(43))) {
+			this.client.get().uri(path).accept(MediaType.TEXT_HTML).exchange().expectStatus().isOk();
+		}
+		this.client.get()
+			.uri("/topologies")
+			.accept(MediaType.TEXT_HTML)
+			.exchange()
+			.expectStatus()
+			.is3xxRedirection()
+			.expectHeader()
+			.location("/login");
 	}
 
 	@Test

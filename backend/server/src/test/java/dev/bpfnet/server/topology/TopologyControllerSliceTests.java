@@ -159,7 +159,10 @@ class TopologyControllerSliceTests {
 			.bodyValue(new byte[] { 1, 2, 3 })
 			.exchange()
 			.expectStatus()
-			.isEqualTo(HttpStatus.UNSUPPORTED_MEDIA_TYPE);
+			.isEqualTo(HttpStatus.UNSUPPORTED_MEDIA_TYPE)
+			.expectBody()
+			.jsonPath("$.detail")
+			.value((String d) -> assertThat(d).contains("application/yaml").contains("application/json"));
 	}
 
 }

@@ -80,6 +80,33 @@ class TopologyServiceDataTests {
 	}
 
 	@Test
+	void concurrentUpdatesNeverShareAVersionNumber() {
+		TopologyService.Meta m = this.topologies.create("d-race", null, this.veth, "create").block();
+		int n = 8;
+		java.util.List<reactor.core.publisher.Mono<String>> updates = new java.util.ArrayList<>();
+		for (int i = 0; i < n; i++) {
+			String doc = this.veth.replace("seed: 42", "seed: " + (100 + i));
+			updates.add(this.topologies.update("d-race", m.id(), null, doc)
+				.map((meta) -> "ok")
+				.onErrorResume(ApiException.class,
+						(e) -> reactor.core.publisher.Mono
+							.just(e.status() == HttpStatus.CONFLICT ? "conflict" : "other"))
+				.subscribeOn(reactor.core.scheduler.Schedulers.parallel()));
+		}
+		java.util.List<String> outcomes = reactor.core.publisher.Flux.merge(updates).collectList().block();
+		assertThat(outcomes).hasSize(n).doesNotContain("other");
+		long ok = outcomes.stream().filter("ok"::equals).count();
+		assertThat(ok).isPositive();
+		// versions 1..1+ok, no gaps, no duplicates, latest_version agrees
+		StepVerifier
+			.create(this.topologies.versions("d-race", m.id()).map(TopologyService.VersionInfo::version).collectList())
+			.assertNext((vs) -> assertThat(vs)
+				.containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, (int) ok + 1).boxed().toList()))
+			.verifyComplete();
+		assertThat(this.topologies.meta("d-race", m.id()).block().latestVersion()).isEqualTo((int) ok + 1);
+	}
+
+	@Test
 	void anotherOwnerSeesNothing() {
 		TopologyService.Meta m = this.topologies.create("d-a", null, this.veth, "create").block();
 		StepVerifier.create(this.topologies.latest("d-b", m.id())).verifyComplete();
