@@ -51,6 +51,7 @@ public final class ProgramAnalyzer {
 	/**
 	 * One program of the object.
 	 *
+	 * @param name the section name again (what the web pages label a program with)
 	 * @param function the function (symbol) name
 	 * @param section the ELF section
 	 * @param programType the program type the section gives
@@ -59,8 +60,8 @@ public final class ProgramAnalyzer {
 	 * @param verifier the verifier's verdict
 	 * @param disassembly llvm-objdump style listing
 	 */
-	public record ProgramInfo(String function, String section, String programType, String attachType, int insns,
-			Verification verifier, String disassembly) {
+	public record ProgramInfo(String name, String function, String section, String programType, String attachType,
+			int insns, Verification verifier, String disassembly) {
 	}
 
 	/**
@@ -148,7 +149,7 @@ public final class ProgramAnalyzer {
 		for (ProgramSpec p : obj.programs()) {
 			VerifierResult vr = Verifier.verify(p.insns(), p.type(), obj.maps());
 			all &= vr.accepted();
-			programs.add(new ProgramInfo(p.name(), p.section(), p.type().name(), p.attachType().name(),
+			programs.add(new ProgramInfo(p.section(), p.name(), p.section(), p.type().name(), p.attachType().name(),
 					p.insns().length, new Verification(vr.accepted(), vr.error(), vr.errno(), vr.errorInsn(),
 							vr.processedInsns(), vr.log()),
 					Disassembler.disassemble(p.insns())));
