@@ -58,7 +58,8 @@ public final class ProgramAnalyzer {
 	 * @param attachType the expected attach type the section gives
 	 * @param insns instruction slots (after subprograms are appended)
 	 * @param verifier the verifier's verdict
-	 * @param disassembly llvm-objdump style listing
+	 * @param disassembly llvm-objdump style listing, each line prefixed with its slot
+	 * index (as the verifier counts instructions)
 	 */
 	public record ProgramInfo(String name, String function, String section, String programType, String attachType,
 			int insns, Verification verifier, String disassembly) {
@@ -152,7 +153,7 @@ public final class ProgramAnalyzer {
 			programs.add(new ProgramInfo(p.section(), p.name(), p.section(), p.type().name(), p.attachType().name(),
 					p.insns().length, new Verification(vr.accepted(), vr.error(), vr.errno(), vr.errorInsn(),
 							vr.processedInsns(), vr.log()),
-					Disassembler.disassemble(p.insns())));
+					Disassembler.listing(p.insns())));
 		}
 		List<MapInfo> maps = new ArrayList<>();
 		for (int i = 0; i < obj.maps().size(); i++) {

@@ -178,7 +178,7 @@ class ProgramApiIntegrationTest {
 			assertThat(p.section()).isEqualTo("tcx/ingress");
 			assertThat(p.attachType()).isEqualTo("TCX_INGRESS");
 			assertThat(p.insns()).isEqualTo(2);
-			assertThat(p.disassembly()).contains("r0 = 0").contains("exit");
+			assertThat(p.disassembly()).isEqualTo("   0: r0 = 0\n   1: exit\n");
 		});
 		byte[] elf = this.service.object("alice", v.id()).block();
 		BpfObject obj = ElfLoader.load(elf, "a.o");
