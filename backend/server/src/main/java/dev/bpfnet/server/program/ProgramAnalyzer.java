@@ -51,16 +51,18 @@ public final class ProgramAnalyzer {
 	/**
 	 * One program of the object.
 	 *
+	 * @param name the section name again (what the web pages label a program with)
 	 * @param function the function (symbol) name
 	 * @param section the ELF section
 	 * @param programType the program type the section gives
 	 * @param attachType the expected attach type the section gives
 	 * @param insns instruction slots (after subprograms are appended)
 	 * @param verifier the verifier's verdict
-	 * @param disassembly llvm-objdump style listing
+	 * @param disassembly llvm-objdump style listing, each line prefixed with its slot
+	 * index (as the verifier counts instructions)
 	 */
-	public record ProgramInfo(String function, String section, String programType, String attachType, int insns,
-			Verification verifier, String disassembly) {
+	public record ProgramInfo(String name, String function, String section, String programType, String attachType,
+			int insns, Verification verifier, String disassembly) {
 	}
 
 	/**
@@ -148,10 +150,10 @@ public final class ProgramAnalyzer {
 		for (ProgramSpec p : obj.programs()) {
 			VerifierResult vr = Verifier.verify(p.insns(), p.type(), obj.maps());
 			all &= vr.accepted();
-			programs.add(new ProgramInfo(p.name(), p.section(), p.type().name(), p.attachType().name(),
+			programs.add(new ProgramInfo(p.section(), p.name(), p.section(), p.type().name(), p.attachType().name(),
 					p.insns().length, new Verification(vr.accepted(), vr.error(), vr.errno(), vr.errorInsn(),
 							vr.processedInsns(), vr.log()),
-					Disassembler.disassemble(p.insns())));
+					Disassembler.listing(p.insns())));
 		}
 		List<MapInfo> maps = new ArrayList<>();
 		for (int i = 0; i < obj.maps().size(); i++) {

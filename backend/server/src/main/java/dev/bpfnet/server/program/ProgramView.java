@@ -20,13 +20,14 @@ import dev.bpfnet.server.program.ProgramAnalyzer.ProgramInfo;
  * @param sha256 hex SHA-256 of the object
  * @param createdAt when it was stored
  * @param license the object's license section
- * @param programs per program: section, types, instruction count, verifier result and
- * log, disassembly
+ * @param sections one entry per program of the object (several programs may share a
+ * section): section, function, types, instruction count, verifier result and log,
+ * disassembly
  * @param maps name, type, key/value size, max entries, flags, defining section
  * @param compilerDiagnostics clang's warnings (C only)
  * @param source the assembly or C source, {@code null} for uploaded objects
  */
 public record ProgramView(String id, String name, String kind, String fileName, boolean verified, int objectSize,
-		String sha256, OffsetDateTime createdAt, String license, List<ProgramInfo> programs, List<MapInfo> maps,
+		String sha256, OffsetDateTime createdAt, String license, List<ProgramInfo> sections, List<MapInfo> maps,
 		List<Diagnostic> compilerDiagnostics, String source) {
 }

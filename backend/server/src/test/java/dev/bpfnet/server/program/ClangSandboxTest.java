@@ -254,6 +254,17 @@ class ClangSandboxTest {
 	}
 
 	@Test
+	void anObjectLargerThanTheOutputLimitIsRefused() throws Exception {
+		needClang();
+		Assumptions.assumeTrue(this.sandbox.resourceLimits(), "prlimit is not installed");
+		ClangSandbox small = sandbox(Duration.ofSeconds(60), 64 * 1024);
+		CompileException ex = catchThrowableOfType(CompileException.class,
+				() -> small.compile("big.c", "char big[1 << 20] = { 1 };\n"));
+		assertThat(ex.failure()).isEqualTo(Failure.OUTPUT_LIMIT);
+		assertThat(ex.getMessage()).isEqualTo("big.c: the object would be larger than 65536 bytes");
+	}
+
+	@Test
 	void diagnosticsNameTheUsersFileAndLine() throws Exception {
 		needClang();
 		CompileException ex = catchThrowableOfType(CompileException.class,

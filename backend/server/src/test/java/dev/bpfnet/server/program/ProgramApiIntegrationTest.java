@@ -118,16 +118,16 @@ class ProgramApiIntegrationTest {
 		assertThat(v.kind()).isEqualTo("elf");
 		assertThat(v.name()).isEqualTo(file.substring(0, file.length() - 2));
 		assertThat(v.objectSize()).isEqualTo(bytes.length);
-		assertThat(v.programs()).extracting(ProgramAnalyzer.ProgramInfo::section)
+		assertThat(v.sections()).extracting(ProgramAnalyzer.ProgramInfo::section)
 			.containsExactlyElementsOf(expected.programs().stream().map((p) -> p.section()).toList());
-		assertThat(v.programs()).allSatisfy((p) -> {
+		assertThat(v.sections()).allSatisfy((p) -> {
 			assertThat(p.insns()).isPositive();
 			assertThat(p.disassembly()).isNotBlank();
 			assertThat(p.verifier().log()).contains("processed");
 		});
 		assertThat(v.maps()).extracting(ProgramAnalyzer.MapInfo::name)
 			.containsExactlyElementsOf(expected.maps().stream().map((m) -> m.name()).toList());
-		assertThat(v.verified()).isEqualTo(v.programs().stream().allMatch((p) -> p.verifier().accepted()));
+		assertThat(v.verified()).isEqualTo(v.sections().stream().allMatch((p) -> p.verifier().accepted()));
 
 		byte[] downloaded = this.alice.get()
 			.uri("/api/programs/{id}/object", v.id())
@@ -173,12 +173,12 @@ class ProgramApiIntegrationTest {
 		assertThat(v.kind()).isEqualTo("asm");
 		assertThat(v.source()).isEqualTo(asm);
 		assertThat(v.verified()).isTrue();
-		assertThat(v.programs()).singleElement().satisfies((p) -> {
+		assertThat(v.sections()).singleElement().satisfies((p) -> {
 			assertThat(p.function()).isEqualTo("pass_all");
 			assertThat(p.section()).isEqualTo("tcx/ingress");
 			assertThat(p.attachType()).isEqualTo("TCX_INGRESS");
 			assertThat(p.insns()).isEqualTo(2);
-			assertThat(p.disassembly()).contains("r0 = 0").contains("exit");
+			assertThat(p.disassembly()).isEqualTo("   0: r0 = 0\n   1: exit\n");
 		});
 		byte[] elf = this.service.object("alice", v.id()).block();
 		BpfObject obj = ElfLoader.load(elf, "a.o");
@@ -235,7 +235,7 @@ class ProgramApiIntegrationTest {
 			.returnResult()
 			.getResponseBody();
 		assertThat(v.verified()).isFalse();
-		assertThat(v.programs()).singleElement().satisfies((p) -> {
+		assertThat(v.sections()).singleElement().satisfies((p) -> {
 			assertThat(p.verifier().accepted()).isFalse();
 			assertThat(p.verifier().error()).isEqualTo("R0 !read_ok");
 			assertThat(p.verifier().errorInsn()).isEqualTo(0);
@@ -344,7 +344,7 @@ class ProgramApiIntegrationTest {
 		assertThat(v.fileName()).isEqualTo("counter.c");
 		assertThat(v.verified()).isTrue();
 		assertThat(v.license()).isEqualTo("GPL");
-		assertThat(v.programs()).singleElement().satisfies((p) -> {
+		assertThat(v.sections()).singleElement().satisfies((p) -> {
 			assertThat(p.function()).isEqualTo("count");
 			assertThat(p.section()).isEqualTo("tcx/ingress");
 			assertThat(p.programType()).isEqualTo("SCHED_CLS");
