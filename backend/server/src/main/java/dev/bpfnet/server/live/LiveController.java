@@ -29,7 +29,7 @@ public class LiveController {
 	}
 
 	@Operation(summary = "Live trace events of a run (SSE)",
-			description = "Events `trace` (id = index in the run's trace), `sampled` (the client fell behind: how many "
+			description = "Events `status` (first, the run as GET /api/runs/{id} shows it), `trace` (id = index in the run's trace), `sampled` (the client fell behind: how many "
 					+ "events were not sent, counted per function and device) and `end` (final status). Resume with "
 					+ "`Last-Event-ID` (or `?lastEventId=`): recorded events after it are replayed first.")
 	@ApiResponse(responseCode = "200", description = "text/event-stream")

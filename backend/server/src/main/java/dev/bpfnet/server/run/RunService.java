@@ -123,6 +123,9 @@ public class RunService implements LiveStreams, ApplicationRunner {
 
 		final CompletableFuture<RunSession> session = new CompletableFuture<>();
 
+		/** Completes with the final view once the run's row is updated. */
+		final CompletableFuture<RunView> done = new CompletableFuture<>();
+
 		final boolean paced;
 
 		Active(String id, String owner, LiveHub hub, boolean paced) {
@@ -253,12 +256,10 @@ public class RunService implements LiveStreams, ApplicationRunner {
 		}
 		else if (req.duration() != null) {
 			path = "duration";
-			try {
-				ns = Units.parseDuration(req.duration());
-			}
-			catch (IllegalArgumentException ex) {
+			ns = Units.parseDuration(req.duration());
+			if (ns < 0) {
 				throw ApiException.invalid(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", path,
-						ex.getMessage());
+						"not a duration such as 10ms, 500us or 1s: '" + req.duration() + "'");
 			}
 		}
 		else {
@@ -494,6 +495,12 @@ public class RunService implements LiveStreams, ApplicationRunner {
 			release(a.owner);
 			Counter.builder("bpfnet.runs.finished").tag("status", status).register(this.meters).increment();
 			a.hub.end((finalView != null) ? finalView : Map.of("id", a.id, "status", status));
+			if (finalView != null) {
+				a.done.complete(finalView);
+			}
+			else {
+				a.done.completeExceptionally(new IllegalStateException("run '" + a.id + "' could not be saved"));
+			}
 		}
 	}
 
@@ -680,8 +687,8 @@ public class RunService implements LiveStreams, ApplicationRunner {
 				.onErrorMap(IllegalArgumentException.class,
 						(ex) -> ApiException.invalid(HttpStatus.CONFLICT, "invalid-step", "Invalid step", "skb",
 								ex.getMessage()))
-				.then(this.store.find(id))
-				.map((row) -> view(row, a));
+				.then(Mono.defer(() -> s.status().state().ended() ? Mono.fromFuture(a.done)
+						: this.store.find(id).map((row) -> view(row, a))));
 		});
 	}
 
@@ -696,11 +703,13 @@ public class RunService implements LiveStreams, ApplicationRunner {
 			if (a != null) {
 				CompletableFuture<LiveClient> reg = a.session.thenCompose((s) -> (s == null)
 						? CompletableFuture.completedFuture(a.hub.register()) : s.inspect((x) -> a.hub.register()));
-				return Mono.fromFuture(reg).flatMapMany((client) -> {
+				// a status event first: the response starts even while the run is queued
+				ServerSentEvent<Object> status = ServerSentEvent.<Object>builder(view(r, a)).event("status").build();
+				return Flux.concat(Flux.just(status), Mono.fromFuture(reg).flatMapMany((client) -> {
 					Flux<ServerSentEvent<Object>> replay = (from >= 0 && from < client.firstId())
 							? replay(owner, runId, from, client.firstId()) : Flux.empty();
 					return Flux.concat(replay, client.flux());
-				});
+				}));
 			}
 			long start = (from >= 0) ? from : 0;
 			ServerSentEvent<Object> end = ServerSentEvent.<Object>builder(view(r, null)).event("end").build();

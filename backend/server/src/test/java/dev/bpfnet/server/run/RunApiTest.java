@@ -264,7 +264,7 @@ class RunApiTest {
 		String id = start("hank", Map.of("yaml", YAML, "duration", "5ms", "pace", Map.of("paused", true)));
 		awaitStatus("hank", id, "paused");
 		LiveHub hub = this.service.hub(id);
-		var events = as("hank").get()
+		var events = java.util.concurrent.CompletableFuture.supplyAsync(() -> as("hank").get()
 			.uri("/api/runs/" + id + "/events")
 			.accept(MediaType.TEXT_EVENT_STREAM)
 			.exchange()
@@ -276,7 +276,7 @@ class RunApiTest {
 			.limitRate(1)
 			.delayElements(Duration.ofMillis(1))
 			.collectList()
-			.toFuture();
+			.block(Duration.ofSeconds(300)));
 		for (int i = 0; i < 1200 && hub.clients() == 0; i++) {
 			Thread.sleep(50);
 		}
@@ -293,6 +293,7 @@ class RunApiTest {
 		long traces = got.stream().filter((e) -> "trace".equals(e.event())).count();
 		assertThat(traces + sampledCount).as("every event sent or counted").isEqualTo(total);
 		assertThat(sampled.get(0).data().get("byFunction").size()).isPositive();
+		assertThat(got.get(0).event()).isEqualTo("status");
 		assertThat(got.get(got.size() - 1).event()).isEqualTo("end");
 		long last = -1;
 		for (ServerSentEvent<JsonNode> e : got) {
@@ -312,7 +313,7 @@ class RunApiTest {
 			.getResponseBody()
 			.collectList()
 			.block(Duration.ofSeconds(120));
-		assertThat(resumed.get(0).id()).isEqualTo("11");
+		assertThat(resumed.get(0).id()).as("an ended run replays, no status first").isEqualTo("11");
 		assertThat(resumed).hasSize((int) (total - 11 + 1));
 		assertThat(resumed.get(resumed.size() - 1).event()).isEqualTo("end");
 		as("hank").get()
