@@ -14,6 +14,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 @AutoConfigureWebTestClient
 class BpfnetServerApplicationTests {
 
+	/** The H2 file database goes to a temp directory, never under the source tree. */
+	@org.junit.jupiter.api.io.TempDir
+	static java.nio.file.Path dataDir;
+
+	@org.springframework.test.context.DynamicPropertySource
+	static void dataDir(org.springframework.test.context.DynamicPropertyRegistry r) {
+		r.add("bpfnet.data-dir", () -> dataDir.toString());
+	}
+
 	@Autowired
 	WebTestClient client;
 
