@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.bpfnet.engine.capture.CaptureSession;
 import dev.bpfnet.engine.hook.ObjectSource;
 import dev.bpfnet.engine.hook.ProgramLoadException;
 import dev.bpfnet.engine.run.RunOptions;
@@ -58,6 +59,24 @@ final class TopologyRunCommand implements java.util.concurrent.Callable<Integer>
 			description = "directory the programs' object paths are relative to (default: the document's directory)")
 	Path objects;
 
+	@Option(names = "--capture", paramLabel = "DEV[:in|out]",
+			description = "capture a device (node/ns/dev) as tcpdump -i would, into the --pcap file of the same position (repeatable)")
+	List<String> captures = new ArrayList<>();
+
+	@Option(names = "--pcap", paramLabel = "FILE", description = "the pcap file of the --capture at the same position")
+	List<Path> pcaps = new ArrayList<>();
+
+	@Option(names = "--path-capture", paramLabel = "FILE",
+			description = "pcapng with one interface per hop (device and direction) and the skb id as packet comment")
+	Path pathCapture;
+
+	@Option(names = "--latency-csv", paramLabel = "FILE", description = "per-packet first/last step, latency and fate")
+	Path latencyCsv;
+
+	@Option(names = "--perfetto", paramLabel = "FILE",
+			description = "the run as Chrome/Perfetto trace-event JSON (ui.perfetto.dev)")
+	Path perfetto;
+
 	@Override
 	public Integer call() {
 		long durationNs;
@@ -91,10 +110,12 @@ final class TopologyRunCommand implements java.util.concurrent.Callable<Integer>
 		if (!missing.isEmpty()) {
 			return problems(missing);
 		}
+		CaptureSession captureSession = new CaptureSession(captureRequest(), null);
 		RunSession session;
 		try {
 			session = RunSession.create(doc, ObjectSource.directory(base),
-					RunOptions.of(durationNs).withRecordPaths(false));
+					RunOptions.of(durationNs).withRecordPaths(false).withLive(captureSession.traceSink()));
+			captureSession.attach(session.engine());
 		}
 		catch (ProgramLoadException ex) {
 			return problems(List.of(Problem.at(programPath(doc, ex.program()), ex.getMessage())));
@@ -102,7 +123,13 @@ final class TopologyRunCommand implements java.util.concurrent.Callable<Integer>
 		catch (IllegalArgumentException ex) {
 			return problems(List.of(Problem.at("", ex.getMessage())));
 		}
-		RunStatus status = session.run();
+		RunStatus status;
+		try {
+			status = session.run();
+		}
+		finally {
+			captureSession.close();
+		}
 		if (status.state() == RunState.FAILED) {
 			throw new BpfCommand.CliException("the run failed: " + status.reason());
 		}
@@ -114,6 +141,24 @@ final class TopologyRunCommand implements java.util.concurrent.Callable<Integer>
 			printText(out);
 		}
 		return 0;
+	}
+
+	/** The capture options as a request; {@code --capture} and {@code --pcap} pair up. */
+	private CaptureSession.Request captureRequest() {
+		if (this.captures.size() != this.pcaps.size()) {
+			throw new BpfCommand.CliException("--capture and --pcap pair up: got " + this.captures.size()
+					+ " --capture and " + this.pcaps.size() + " --pcap");
+		}
+		List<CaptureSession.DeviceSpec> devices = new ArrayList<>();
+		for (int i = 0; i < this.captures.size(); i++) {
+			try {
+				devices.add(CaptureSession.DeviceSpec.parse(this.captures.get(i), this.pcaps.get(i)));
+			}
+			catch (IllegalArgumentException ex) {
+				throw new BpfCommand.CliException("--" + ex.getMessage());
+			}
+		}
+		return new CaptureSession.Request(devices, this.pathCapture, this.latencyCsv, this.perfetto);
 	}
 
 	private static int problems(List<Problem> problems) {

@@ -292,8 +292,28 @@ public final class CostModel {
 		/** Software checksum ({@code csum_partial}), per byte. */
 		public static final int CSUM_PARTIAL = 58;
 
+		// ---- veth NAPI mode, RPS ----
+
+		/**
+		 * {@code veth_xdp_rx}: {@code ptr_ring_produce} into the peer's {@code xdp_ring}
+		 * (veth NAPI/GRO mode), including {@code __veth_xdp_flush}'s check.
+		 */
+		public static final int VETH_XDP_RX = 59;
+
+		/**
+		 * {@code veth_xdp_rcv}, per skb: {@code __ptr_ring_consume} and the per-skb
+		 * bookkeeping of {@code veth_poll} (no XDP program).
+		 */
+		public static final int VETH_XDP_RCV = 60;
+
+		/**
+		 * {@code rps_trigger_softirq} on the remote CPU: the IPI's interrupt entry, the
+		 * CSD callback ({@code ____napi_schedule} of the backlog) and {@code irq_exit}.
+		 */
+		public static final int RPS_TRIGGER_SOFTIRQ = 61;
+
 		/** The number of rows; ids are {@code 0 .. COUNT - 1}. */
-		public static final int COUNT = 59;
+		public static final int COUNT = 62;
 
 		private Id() {
 		}
@@ -759,6 +779,13 @@ public final class CostModel {
 		put(t, Id.COPY_USER_COLD, "copy_user_cold", 0, 0.25, Basis.ASSUMED,
 				"[A] copy_to_user / copy_from_user, cold cache");
 		put(t, Id.CSUM_PARTIAL, "csum_partial", 0, 0.05, Basis.ASSUMED, "[A] software checksum (csum_partial)");
+		// veth NAPI mode, RPS
+		put(t, Id.VETH_XDP_RX, "veth_xdp_rx", 20, 0, Basis.DERIVED,
+				"[D] ptr_ring_produce under the ring's producer spinlock: spin_lock+unlock 13.9-16.4 ns (time_bench_sample.c) + store and the rx_notify_masked check");
+		put(t, Id.VETH_XDP_RCV, "veth_xdp_rcv", 20, 0, Basis.DERIVED,
+				"[D] per skb in veth_poll: __ptr_ring_consume under the consumer spinlock 13.9-16.4 ns (time_bench_sample.c) + stats; the NAPI poll itself is charged as napi_poll");
+		put(t, Id.RPS_TRIGGER_SOFTIRQ, "rps_trigger_softirq", 300, 0, Basis.ASSUMED,
+				"[A] IPI receive on the remote CPU: interrupt entry, CSD callback ____napi_schedule(backlog), irq_exit; no clean absolute source (costs.md: IPI delivery relative only); the delivery latency is SchedParams.ipiDeliveryNs");
 		return t;
 	}
 

@@ -74,6 +74,7 @@ import dev.bpfnet.engine.topology.VethDevice;
 import dev.bpfnet.engine.trace.Context;
 import dev.bpfnet.engine.trace.CpuAccounting;
 import dev.bpfnet.engine.trace.DropReason;
+import dev.bpfnet.engine.trace.FrameTap;
 import dev.bpfnet.engine.trace.Function;
 import dev.bpfnet.engine.trace.Names;
 import dev.bpfnet.engine.trace.TraceSink;
@@ -233,6 +234,9 @@ public final class Datapath {
 
 	/** The CPU of the running chain (for callbacks: qdisc drops, TX queue). */
 	private Cpu current;
+
+	/** Where {@code tcpdump -i DEV} would see frames, or {@code null} (no capture). */
+	private FrameTap tap;
 
 	/** The namespace {@code bpf_fib_lookup} answers in during a program run. */
 	private int fibNs;
@@ -408,9 +412,19 @@ public final class Datapath {
 					.orElseThrow(() -> new IllegalStateException("no declaration for " + path));
 				Device decl = view.declaration();
 				switch (info.kind()) {
-					case VETH -> out[info.deviceId()] = new NetDevice(info, NetDevice.Kind.VETH, ns.id(), path,
-							rxDelivery((VethDevice) decl, view.peerEnd()) == VethDevice.RxDelivery.DIRECT, null, null,
-							null, null, TraceSink.NO_ID, TraceSink.NO_ID, 0, Id.QDISC_NOQUEUE);
+					case VETH -> {
+						VethDevice veth = (VethDevice) decl;
+						NetDevice d = new NetDevice(info, NetDevice.Kind.VETH, ns.id(), path,
+								rxDelivery(veth, view.peerEnd()) == VethDevice.RxDelivery.DIRECT, null, null, null,
+								null, TraceSink.NO_ID, TraceSink.NO_ID, 0, Id.QDISC_NOQUEUE);
+						d.rpsMap = rpsMap(view.peerEnd() ? veth.peer().rpsCpus() : veth.rpsCpus());
+						if (view.peerEnd() ? veth.peer().gro() : veth.gro()) {
+							int qid = nextQueue++;
+							this.names.register(Names.Kind.QUEUE, qid, path + "/xdp_ring");
+							d.rq = new VethRq(d, qid, this::vethPoll);
+						}
+						out[info.deviceId()] = d;
+					}
 					case BPFNET -> {
 						BpfnetDevice nk = (BpfnetDevice) decl;
 						int primaryId = info.bpfnetPrimary() ? info.deviceId() : info.peerId();
@@ -422,8 +436,10 @@ public final class Datapath {
 							slots.put(primaryId, slot);
 						}
 						BpfnetDevice.Scrub scrub = info.bpfnetPrimary() ? nk.scrub() : nk.peerScrub();
-						out[info.deviceId()] = new NetDevice(info, NetDevice.Kind.BPFNET, ns.id(), path, false, slot,
-								scrub, null, null, TraceSink.NO_ID, TraceSink.NO_ID, 0, Id.QDISC_NOQUEUE);
+						NetDevice d = new NetDevice(info, NetDevice.Kind.BPFNET, ns.id(), path, false, slot, scrub,
+								null, null, TraceSink.NO_ID, TraceSink.NO_ID, 0, Id.QDISC_NOQUEUE);
+						d.rpsMap = rpsMap(info.bpfnetPrimary() ? nk.rpsCpus() : nk.peer().rpsCpus());
+						out[info.deviceId()] = d;
 					}
 					case NIC -> {
 						NicDevice nic = (NicDevice) decl;
@@ -442,6 +458,7 @@ public final class Datapath {
 						int irqCpu = Math.min(nic.irqCpu(), cpuCount - 1);
 						NetDevice d = new NetDevice(info, NetDevice.Kind.NIC, ns.id(), path, false, null, null, q, ring,
 								qid, rid, irqCpu, costId);
+						d.rpsMap = rpsMap(nic.rpsCpus());
 						ring.setListener(new TxRing.Listener<Packet>() {
 							@Override
 							public void woken(long nowNs) {
@@ -466,6 +483,11 @@ public final class Datapath {
 			}
 		}
 		return out;
+	}
+
+	/** {@code rps_map->cpus}: the mask's CPUs in order, or {@code null} for RPS off. */
+	private static int[] rpsMap(dev.bpfnet.engine.topology.CpuMask mask) {
+		return mask.isEmpty() ? null : mask.cpus().stream().mapToInt(Integer::intValue).toArray();
 	}
 
 	/** How frames are received on this end of a veth pair. */
@@ -623,6 +645,20 @@ public final class Datapath {
 		return n;
 	}
 
+	/**
+	 * Attaches a frame tap ({@code dev_queue_xmit_nit} on transmit,
+	 * {@code __netif_receive_skb_core} on receive, see {@link FrameTap}), or detaches it
+	 * with {@code null}. Taps observe only: results do not change.
+	 */
+	public void setFrameTap(FrameTap tap) {
+		this.tap = tap;
+	}
+
+	private void nit(Cpu cpu, NetDevice dev, Packet p, FrameTap.Direction direction) {
+		SkBuff b = p.buf();
+		this.tap.frame(cpu.now(), p.id(), cpu.id(), dev.id() + this.deviceBase, direction, b.buf(), b.data(), b.len());
+	}
+
 	private NetNamespace namespace(String nsName) {
 		return this.netns.namespace(nsName)
 			.orElseThrow(() -> new IllegalArgumentException("namespace: no namespace " + nsName + " on " + this.node));
@@ -655,6 +691,47 @@ public final class Datapath {
 		}
 		Task t = this.cpus.createTask(cpu, "udp-sender/" + nsName + "/" + this.cpus.tasks().size(), (c, self) -> {
 			udpSendmsg(c, ns, dst, payloadBytes);
+			return TaskBody.BLOCK;
+		});
+		this.names.register(Names.Kind.TASK, t.id(), this.node + "/" + t.name());
+		this.cpus.wakeAt(t, atNs);
+		return t;
+	}
+
+	/**
+	 * Sends {@code count} UDP datagrams as {@link #sendUdp} does, all in one step of one
+	 * task and inside one BH-disabled section: softirqs raised by the transmissions
+	 * (backlog, veth NAPI, RPS) run only at the final {@code local_bh_enable}. This is
+	 * the shape of a burst handed to the driver in one go, as {@code dev_hard_start_xmit}
+	 * does for the segments of a GSO skb under {@code __dev_queue_xmit}'s
+	 * {@code rcu_read_lock_bh} (or pktgen's {@code burst}); it lets a burst meet a queue
+	 * nobody drains meanwhile.
+	 * @param nsName the sending namespace
+	 * @param destination {@code a.b.c.d:port}
+	 * @param payloadBytes UDP payload size, {@code 0..65000}
+	 * @param count datagrams, {@code >= 1}
+	 * @param cpu the CPU index
+	 * @param atNs when, not before the simulator's time
+	 * @return the task (blocked after its one step)
+	 */
+	public Task sendUdpBurst(String nsName, String destination, int payloadBytes, int count, int cpu, long atNs) {
+		NetNamespace ns = namespace(nsName);
+		IpEndpoint dst = IpEndpoint.of(destination);
+		if (dst.address().family() != IpAddress.Family.IPV4) {
+			throw new IllegalArgumentException("destination: only IPv4 is modelled, got " + destination);
+		}
+		if (payloadBytes < 0 || payloadBytes > 65_000) {
+			throw new IllegalArgumentException("payloadBytes must be 0..65000, got " + payloadBytes);
+		}
+		if (count < 1) {
+			throw new IllegalArgumentException("count must be >= 1, got " + count);
+		}
+		Task t = this.cpus.createTask(cpu, "udp-burst/" + nsName + "/" + this.cpus.tasks().size(), (c, self) -> {
+			c.localBhDisable();
+			for (int k = 0; k < count; k++) {
+				udpSendmsg(c, ns, dst, payloadBytes);
+			}
+			c.localBhEnable();
 			return TaskBody.BLOCK;
 		});
 		this.names.register(Names.Kind.TASK, t.id(), this.node + "/" + t.name());
@@ -767,6 +844,66 @@ public final class Datapath {
 		int dport = ((f[off + 36] & 0xff) << 8) | (f[off + 37] & 0xff);
 		Packet p = new Packet(skb, buf, daddr * 17 + sport * 31 + dport);
 		ipOutput(cpu, p, ns, this.route.ifindex, this.route.nextHop);
+	}
+
+	/**
+	 * {@code packet_snd} of an {@code AF_PACKET} socket bound to {@code dev}
+	 * ({@code tcpreplay -i DEV}, a frame sent "straight into a device"): a new skb with
+	 * the frame as is ({@code __alloc_skb}, charged as a system call entry and the copy
+	 * of the frame from user space), then {@code __dev_queue_xmit} on the device: tcx
+	 * egress, qdisc, driver ({@code PACKET_QDISC_BYPASS} off). Called in the sending
+	 * task's chain.
+	 * @param cpu the sending CPU
+	 * @param dev a device of this node
+	 * @param frame an Ethernet frame (at least 14 bytes; the array is the skb's from now
+	 * on)
+	 * @throws IllegalArgumentException for a frame shorter than an Ethernet header
+	 */
+	public void packetXmit(Cpu cpu, NetDevice dev, byte[] frame) {
+		if (frame.length < ETH_HLEN) {
+			throw new IllegalArgumentException("frame: " + frame.length + " bytes, an Ethernet header needs 14");
+		}
+		this.current = cpu;
+		Packet p = newPacket(frame, dev.id(), dev.nsId, cpu.now(), java.util.Arrays.hashCode(frame));
+		ev(cpu, Function.ALLOC_SKB, p);
+		cpu.spend(Id.ENTRY_SYSCALL_64, 0);
+		cpu.spend(Id.COPY_USER, frame.length);
+		devQueueXmit(cpu, dev, p);
+	}
+
+	/**
+	 * {@code raw_sendmsg} with {@code IP_HDRINCL} from namespace {@code nsName}: the IPv4
+	 * packet of {@code frame} (after its 14-byte Ethernet header, whose MACs the
+	 * neighbour layer rewrites) is routed by its destination and sent through
+	 * {@code ip_output} unchanged (TTL, id and checksums as crafted). No route, or not
+	 * IPv4: the send fails ({@link #sendErrors()}), as {@code -ENETUNREACH} would.
+	 * Charged as {@link #packetXmit}.
+	 * @param cpu the sending CPU
+	 * @param nsName a namespace of this node
+	 * @param frame an Ethernet + IPv4 frame
+	 */
+	public void rawIpSend(Cpu cpu, String nsName, byte[] frame) {
+		this.current = cpu;
+		NetNamespace ns = namespace(nsName);
+		int ethType = (frame.length < ETH_HLEN + 20) ? -1 : ((frame[12] & 0xff) << 8) | (frame[13] & 0xff);
+		if (ethType != ETH_P_IP) {
+			this.sendErrors++;
+			return;
+		}
+		int daddr = ((frame[30] & 0xff) << 24) | ((frame[31] & 0xff) << 16) | ((frame[32] & 0xff) << 8)
+				| (frame[33] & 0xff);
+		Forwarding.routeOutput(ns, IpAddress.ipv4(daddr), 0, this.route);
+		if (this.route.decision == RouteResult.Decision.DROP) {
+			this.sendErrors++;
+			return;
+		}
+		int oif = this.route.ifindex;
+		IpAddress nextHop = this.route.nextHop;
+		Packet p = newPacket(frame, ns.device(oif).deviceId(), ns.id(), cpu.now(), java.util.Arrays.hashCode(frame));
+		ev(cpu, Function.ALLOC_SKB, p);
+		cpu.spend(Id.ENTRY_SYSCALL_64, 0);
+		cpu.spend(Id.COPY_USER, frame.length);
+		ipOutput(cpu, p, ns, oif, nextHop);
 	}
 
 	/** Runs the simulation up to {@code untilNs} (batch mode). */
@@ -905,6 +1042,9 @@ public final class Datapath {
 		}
 		this.xmitRecursion[c]++;
 		dev.txPackets++;
+		if (this.tap != null) {
+			nit(cpu, dev, p, FrameTap.Direction.OUT);
+		}
 		switch (dev.kind) {
 			case VETH -> vethXmit(cpu, dev, p);
 			case BPFNET -> netkitXmit(cpu, dev, p);
@@ -1009,6 +1149,9 @@ public final class Datapath {
 				return false;
 			}
 			d.txPackets++;
+			if (Datapath.this.tap != null) {
+				nit(c, d, p, FrameTap.Direction.OUT);
+			}
 			ev(c, Function.NDO_START_XMIT, p, p.skb().deviceId(), p.skb().netnsId(), d.ringQueueId, d.ring.inUse(),
 					TraceSink.NO_VERDICT, DropReason.NOT_DROPPED_YET);
 			c.spend(Id.NDO_START_XMIT, p.len());
@@ -1088,7 +1231,7 @@ public final class Datapath {
 		NicRx.Config cfg = NicRx.Config.of(rxRing, this.cpus.params(), devId, nsId, rxQueueId, d.ringQueueId);
 		NicRx<Packet> rx = new NicRx<>(cpu, cfg, (c, frame) -> buildSkb(c, d, frame), (c, skb) -> {
 			this.current = c;
-			netifReceiveSkbCore(c, d, (Packet) skb.payload());
+			napiReceive(c, d, (Packet) skb.payload());
 		});
 		rx.setTxCleaner(new TxRingCleaner<>(d.ring, TxRingCleaner.DEFAULT_BUDGET, devId, nsId, d.ringQueueId,
 				this.txCompleted));
@@ -1201,12 +1344,109 @@ public final class Datapath {
 		moveTo(p, peer);
 		p.buf().pktType = SkBuff.PACKET_HOST;
 		ev(cpu, Function.DEV_FORWARD_SKB, p);
-		if (peer.rxDirect) {
+		if (peer.rq != null) {
+			vethXdpRx(cpu, dev, peer.rq, p);
+		}
+		else if (peer.rxDirect) {
 			netifReceiveSkb(cpu, peer, p);
 		}
 		else {
 			netifRx(cpu, p);
 		}
+	}
+
+	/**
+	 * veth NAPI/GRO mode, the producer side ({@code veth_forward_skb} with
+	 * {@code use_napi}, drivers/net/veth.c): {@code veth_xdp_rx} puts the skb on the
+	 * receiving end's {@code xdp_ring} ({@code ptr_ring_produce}); a full ring (256
+	 * entries) frees it ({@code dev_kfree_skb_any}: NOT_SPECIFIED) and counts it in the
+	 * sender's {@code priv->dropped} ({@code tx_dropped}), the pre-6.16 behaviour and the
+	 * 6.16+ one on a {@code noqueue} veth (datapath.md §2.1). On success
+	 * {@code __veth_xdp_flush} schedules the NAPI on this CPU ({@code __napi_schedule}:
+	 * poll list, NET_RX raised, run at the {@code local_bh_enable} of
+	 * {@code __dev_queue_xmit}) unless it is already scheduled
+	 * ({@code rx_notify_masked}).
+	 *
+	 * <p>
+	 * Simplification: {@code veth_skb_is_eligible_for_gro} is taken as true. In the
+	 * kernel, with TSO on the sending veth (its default) only local UDP with
+	 * {@code GRO_FRAGLIST}/{@code GRO_UDP_FWD} on the receiver takes this path; the model
+	 * has no TSO/GSO super-packets, so {@code gro: true} stands for "NAPI mode and
+	 * eligible" (TSO off on the sender, or an XDP program on the receiver).
+	 */
+	private void vethXdpRx(Cpu cpu, NetDevice dev, VethRq rq, Packet p) {
+		boolean ok = rq.produce(p);
+		ev(cpu, Function.VETH_XDP_RX, p, p.skb().deviceId(), p.skb().netnsId(), rq.queueId, rq.size(),
+				TraceSink.NO_VERDICT, DropReason.NOT_DROPPED_YET);
+		cpu.spend(Id.VETH_XDP_RX, 0);
+		if (!ok) {
+			dev.txDropped++;
+			this.dropped++;
+			ev(cpu, Function.KFREE_SKB_REASON, p, p.skb().deviceId(), p.skb().netnsId(), rq.queueId, rq.size(),
+					TraceSink.NO_VERDICT, DropReason.NOT_SPECIFIED);
+			cpu.spend(Id.KFREE_SKB_REASON, 0);
+			return;
+		}
+		if (!rq.scheduled) {
+			vethNapiSchedule(cpu, rq);
+		}
+	}
+
+	/**
+	 * {@code __napi_schedule(&rq->xdp_napi)} on {@code cpu}, with rx_notify_masked set.
+	 */
+	private void vethNapiSchedule(Cpu cpu, VethRq rq) {
+		rq.scheduled = true;
+		NetDevice d = rq.dev;
+		this.trace.event(cpu.now(), TraceSink.NO_SKB, cpu.id(), ctx(cpu), cpu.contextTaskId(), Function.NAPI_SCHEDULE,
+				d.id() + this.deviceBase, d.nsId + this.nsBase, rq.queueId, rq.size(), TraceSink.NO_VERDICT,
+				DropReason.NOT_DROPPED_YET);
+		cpu.softnet().napiSchedule(rq);
+	}
+
+	/**
+	 * {@code veth_poll} → {@code veth_xdp_rcv} (no XDP program): consumes up to
+	 * {@code budget} skbs from the ring, each {@code napi_gro_receive} →
+	 * {@code __netif_receive_skb_core} on the receiving end. Cost {@code NAPI_POLL} per
+	 * poll, {@code VETH_XDP_RCV} and {@code NAPI_GRO_RECEIVE} per skb. A poll that used
+	 * less than its budget completes ({@code napi_complete_done}, rx_notify_masked
+	 * cleared) and schedules itself again if the ring refilled meanwhile; a poll that
+	 * used its whole budget stays scheduled and {@code net_rx_action} repolls it.
+	 *
+	 * <p>
+	 * Simplification: GRO is a pass-through. Nothing merges (the model's skbs are at most
+	 * one MTU and there is no GSO), and each skb is received at once instead of through
+	 * the {@code gro_normal_batch} list ({@code netif_receive_skb_list_internal}); the
+	 * kernel's {@code netif_receive_skb} for shared skbs is never needed.
+	 */
+	private int vethPoll(Cpu cpu, VethRq rq, int budget) {
+		this.current = cpu;
+		NetDevice d = rq.dev;
+		this.trace.event(cpu.now(), TraceSink.NO_SKB, cpu.id(), ctx(cpu), cpu.contextTaskId(), Function.VETH_POLL,
+				d.id() + this.deviceBase, d.nsId + this.nsBase, rq.queueId, rq.size(), TraceSink.NO_VERDICT,
+				DropReason.NOT_DROPPED_YET);
+		cpu.spend(Id.NAPI_POLL, 0);
+		int done = 0;
+		while (done < budget) {
+			Packet p = rq.consume();
+			if (p == null) {
+				break;
+			}
+			cpu.spend(Id.VETH_XDP_RCV, 0);
+			ev(cpu, Function.NAPI_GRO_RECEIVE, p, p.skb().deviceId(), p.skb().netnsId(), rq.queueId, rq.size(),
+					TraceSink.NO_VERDICT, DropReason.NOT_DROPPED_YET);
+			cpu.spend(Id.NAPI_GRO_RECEIVE, p.len());
+			done++;
+			napiReceive(cpu, d, p);
+		}
+		if (done < budget) {
+			cpu.softnet().napiComplete(rq);
+			rq.scheduled = false;
+			if (rq.size() > 0) {
+				vethNapiSchedule(cpu, rq);
+			}
+		}
+		return done;
 	}
 
 	/**
@@ -1277,6 +1517,12 @@ public final class Datapath {
 	 * current CPU's backlog, on the device the skb is on.
 	 */
 	private void netifRx(Cpu cpu, Packet p) {
+		NetDevice dev = this.devices[p.skb().deviceId() - this.deviceBase];
+		int target = getRpsCpu(dev, p);
+		if (target >= 0) {
+			netifRxRps(cpu, p, this.cpus.cpu(target).softnet());
+			return;
+		}
 		SoftnetData sd = cpu.softnet();
 		if (cpu.inInterrupt()) {
 			ev(cpu, Function.NETIF_RX_UNLOCKED, p);
@@ -1286,6 +1532,71 @@ public final class Datapath {
 			ev(cpu, Function.NETIF_RX, p);
 			sd.netifRx(p.skb());
 		}
+	}
+
+	/**
+	 * {@code netif_rx}/{@code __netif_rx} on a device with an RPS map:
+	 * {@code netif_rx_internal} (traced with the chosen CPU's backlog queue) →
+	 * {@code enqueue_to_backlog} on that CPU, which may be this one; see
+	 * {@link SoftnetData} for the IPI.
+	 */
+	private void netifRxRps(Cpu cpu, Packet p, SoftnetData target) {
+		boolean bh = !cpu.inInterrupt();
+		ev(cpu, bh ? Function.NETIF_RX : Function.NETIF_RX_UNLOCKED, p);
+		if (bh) {
+			cpu.localBhDisable();
+		}
+		ev(cpu, Function.NETIF_RX_INTERNAL, p, p.skb().deviceId(), p.skb().netnsId(), target.queueId(),
+				target.backlogLength(), TraceSink.NO_VERDICT, DropReason.NOT_DROPPED_YET);
+		target.enqueueToBacklog(cpu, p.skb());
+		if (bh) {
+			cpu.localBhEnable();
+		}
+	}
+
+	/**
+	 * {@code get_rps_cpu} (net/core/dev.c) for the device's receive queue 0 without RFS
+	 * ({@code rps_sock_flow_table} unset): {@code map->cpus[reciprocal_scale(hash,
+	 * map->len)]}, or -1 (no map, or hash 0). Simplification: the kernel's
+	 * {@code skb_get_hash} is a keyed hash of the flow keys with a boot-random key; here
+	 * it is the packet's flow hash through a fixed 32-bit finaliser (MurmurHash3
+	 * {@code fmix32}), so the steering is deterministic per seed-independent flow.
+	 * @return the CPU index, or -1 for "this CPU, no RPS"
+	 */
+	private static int getRpsCpu(NetDevice dev, Packet p) {
+		int[] map = dev.rpsMap;
+		if (map == null) {
+			return -1;
+		}
+		int h = p.flowHash();
+		h ^= h >>> 16;
+		h *= 0x85ebca6b;
+		h ^= h >>> 13;
+		h *= 0xc2b2ae35;
+		h ^= h >>> 16;
+		if (h == 0) {
+			return -1;
+		}
+		return map[(int) (((h & 0xFFFF_FFFFL) * map.length) >>> 32)];
+	}
+
+	/**
+	 * The end of a NAPI receive ({@code napi_gro_receive} → {@code gro_normal_one} →
+	 * {@code netif_receive_skb_list_internal}) for a NIC or a veth in NAPI mode: with an
+	 * RPS map, {@code get_rps_cpu} → {@code enqueue_to_backlog} on the chosen CPU (even
+	 * this one; traced as {@code netif_receive_skb_list_internal} with that backlog's
+	 * queue); without, {@code __netif_receive_skb_core} at once.
+	 */
+	private void napiReceive(Cpu cpu, NetDevice dev, Packet p) {
+		int target = getRpsCpu(dev, p);
+		if (target < 0) {
+			netifReceiveSkbCore(cpu, dev, p);
+			return;
+		}
+		SoftnetData sd = this.cpus.cpu(target).softnet();
+		ev(cpu, Function.NETIF_RECEIVE_SKB_LIST, p, p.skb().deviceId(), p.skb().netnsId(), sd.queueId(),
+				sd.backlogLength(), TraceSink.NO_VERDICT, DropReason.NOT_DROPPED_YET);
+		sd.enqueueToBacklog(cpu, p.skb());
 	}
 
 	/**
@@ -1329,6 +1640,9 @@ public final class Datapath {
 			dev.rxPackets++;
 			ev(cpu, Function.NETIF_RECEIVE_SKB_CORE, p);
 			cpu.spend(Id.NETIF_RECEIVE_SKB_CORE, 0);
+			if (this.tap != null) {
+				nit(cpu, dev, p, FrameTap.Direction.IN);
+			}
 			if (!dev.tcxIngress.isEmpty()) {
 				HookResult r = runTcx(cpu, dev, dev.tcxIngress, p);
 				evVerdict(cpu, Function.TCX_INGRESS, p, r.code());

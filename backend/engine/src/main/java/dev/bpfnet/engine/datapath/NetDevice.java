@@ -17,7 +17,9 @@ import dev.bpfnet.engine.topology.BpfnetDevice;
  * <li>{@link Kind#VETH}: {@code veth_xmit} → {@code __dev_forward_skb} →
  * {@code __netif_rx} into the current CPU's backlog, or with {@code rx_delivery: direct}
  * an inline {@code netif_receive_skb} on the peer (drivers/net/veth.c, datapath.md §2.1).
- * The NAPI/GRO mode ({@code veth_xdp_rx}, ptr_ring) is not modelled.</li>
+ * With {@code gro: true} on the receiving end, NAPI/GRO mode instead: {@code veth_xdp_rx}
+ * into that end's 256-entry {@code ptr_ring} ({@link VethRq}) and {@code veth_poll} in
+ * NET_RX softirq.</li>
  * <li>{@link Kind#BPFNET}: {@code netkit_xmit} with the pair's shared {@link NetkitSlot}:
  * the PEER slot runs when the peer end (pod side) transmits, the PRIMARY slot when the
  * primary (host side) transmits (drivers/net/netkit.c, datapath.md §1.2).</li>
@@ -63,6 +65,15 @@ public final class NetDevice {
 
 	// veth
 	final boolean rxDirect;
+
+	/**
+	 * {@code rps_map->cpus} of the receive queue ({@code rps_cpus}), or {@code null} when
+	 * RPS is off.
+	 */
+	int[] rpsMap;
+
+	/** veth in NAPI/GRO mode: the receive queue this end's peer produces into. */
+	VethRq rq;
 
 	// bpfnet
 	final NetkitSlot slot;

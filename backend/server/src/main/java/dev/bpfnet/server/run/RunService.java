@@ -63,6 +63,7 @@ import dev.bpfnet.server.live.LiveStreams;
 import dev.bpfnet.server.live.NameTable;
 import dev.bpfnet.server.live.TraceEventView;
 import dev.bpfnet.server.program.ProgramObjects;
+import dev.bpfnet.server.topology.StoredTopology;
 import dev.bpfnet.server.topology.TopologyVersions;
 
 /**
@@ -234,8 +235,7 @@ public class RunService implements LiveStreams, ApplicationRunner {
 					inline ? "topologyId" : "topologyId", "give exactly one of topologyId and yaml"));
 		}
 		RunOptions opts = options;
-		Mono<TopologyVersions.StoredTopology> topology = inline
-				? Mono.just(new TopologyVersions.StoredTopology(null, 0, owner, null, req.yaml()))
+		Mono<StoredTopology> topology = inline ? Mono.just(new StoredTopology(null, 0, owner, null, req.yaml()))
 				: storedTopology(owner, req.topologyId(), req.version());
 		return topology.flatMap((t) -> {
 			TopologyDocument doc = parse(t.yaml(), inline);
@@ -277,7 +277,7 @@ public class RunService implements LiveStreams, ApplicationRunner {
 		return ns;
 	}
 
-	private Mono<TopologyVersions.StoredTopology> storedTopology(String owner, String id, Integer version) {
+	private Mono<StoredTopology> storedTopology(String owner, String id, Integer version) {
 		TopologyVersions tv = this.topologies.getIfAvailable();
 		if (tv == null) {
 			return Mono.error(new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "Unavailable",
@@ -286,8 +286,7 @@ public class RunService implements LiveStreams, ApplicationRunner {
 		if (!Ids.looksValid(id)) {
 			return Mono.error(ApiException.notFound("topology", id));
 		}
-		Mono<TopologyVersions.StoredTopology> m = (version != null) ? tv.find(owner, id, version)
-				: tv.latest(owner, id);
+		Mono<StoredTopology> m = (version != null) ? tv.find(owner, id, version) : tv.latest(owner, id);
 		return m.switchIfEmpty(Mono
 			.error(() -> ApiException.notFound("topology", id + ((version != null) ? "' version '" + version : ""))));
 	}
@@ -355,7 +354,7 @@ public class RunService implements LiveStreams, ApplicationRunner {
 			.collectMap(Map.Entry::getKey, Map.Entry::getValue);
 	}
 
-	private Mono<RunView> submit(String owner, TopologyVersions.StoredTopology t, boolean inline, TopologyDocument doc,
+	private Mono<RunView> submit(String owner, StoredTopology t, boolean inline, TopologyDocument doc,
 			Map<String, byte[]> objects, RunOptions options, RunRequest req) {
 		AtomicInteger mine = this.perUser.computeIfAbsent(owner, (k) -> new AtomicInteger());
 		if (mine.incrementAndGet() > this.limits.runsPerUser()) {

@@ -3,20 +3,16 @@ package dev.bpfnet.server.topology;
 import reactor.core.publisher.Mono;
 
 /**
- * Stored topology versions, as the runs need them (server contract; implemented by the
- * "server" helper's topology store). Both methods answer empty for a topology or version
- * that does not exist or belongs to another owner.
+ * Read access to stored topology versions for other parts of the server (runs refer to
+ * the exact version they ran). Both methods complete empty when the topology or version
+ * does not exist or belongs to someone else.
  */
 public interface TopologyVersions {
 
-	/** One version of a stored topology: its YAML document. */
-	record StoredTopology(String id, int version, String owner, String name, String yaml) {
-	}
-
-	/** The given version of the owner's topology, or empty. */
+	/** Version {@code version} of topology {@code topologyId} of {@code owner}. */
 	Mono<StoredTopology> find(String owner, String topologyId, int version);
 
-	/** The latest version of the owner's topology, or empty. */
+	/** The latest version of topology {@code topologyId} of {@code owner}. */
 	Mono<StoredTopology> latest(String owner, String topologyId);
 
 }
