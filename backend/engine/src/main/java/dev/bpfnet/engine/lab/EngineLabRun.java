@@ -9,67 +9,83 @@ import java.util.Map;
 
 import dev.bpfnet.engine.datapath.Datapath;
 import dev.bpfnet.engine.datapath.Engine;
+import dev.bpfnet.engine.hook.ObjectSource;
+import dev.bpfnet.engine.run.RunOptions;
+import dev.bpfnet.engine.run.RunReport;
+import dev.bpfnet.engine.run.RunSession;
+import dev.bpfnet.engine.run.RunState;
+import dev.bpfnet.engine.run.RunStatus;
 import dev.bpfnet.engine.topology.TopologyDocument;
 import dev.bpfnet.engine.trace.Context;
 import dev.bpfnet.engine.trace.DropCounter;
 import dev.bpfnet.engine.trace.DropReason;
-import dev.bpfnet.engine.trace.Function;
 import dev.bpfnet.engine.trace.LatencyRecorder.LatencySummary;
 import dev.bpfnet.engine.trace.Names;
 import dev.bpfnet.engine.trace.PathRecorder;
 import dev.bpfnet.engine.trace.Step;
-import dev.bpfnet.engine.trace.Tee;
-import dev.bpfnet.engine.trace.TraceHasher;
 import dev.bpfnet.engine.trace.TraceSink;
 
 /**
- * A {@link LabRun} over a finished {@link Engine} run: the engine with a
- * {@link PathRecorder}, a {@link DropCounter} and a {@link TraceHasher} on its trace, run
- * for the lab's duration at construction.
+ * A {@link LabRun} over a finished {@link RunSession} that recorded paths: its
+ * {@link PathRecorder}, {@link DropCounter}, {@link RunReport} and the {@link Engine}'s
+ * latency and CPU accounting.
  *
  * <p>
  * A packet belongs to flow {@code k} when the task that created it (the first step of its
- * path with a task id) is one of the flow's tasks, named {@code node/FLOW/ROLE} by the
- * traffic package ({@code tx} and {@code client} send forward, {@code server} and
+ * path in process context) is one of the flow's tasks, named {@code node/FLOW/ROLE} by
+ * the traffic package ({@code tx} and {@code client} send forward, {@code server} and
  * {@code echo} reverse).
  */
 public final class EngineLabRun implements LabRun {
 
 	private final String name;
 
-	private final Engine engine;
+	private final RunSession session;
 
-	private final DropCounter drops = new DropCounter();
-
-	private final TraceHasher hasher = new TraceHasher();
+	private final RunReport report;
 
 	private final List<String> flows;
 
 	private final List<PacketPath> packets;
 
-	private long sent;
-
 	/**
-	 * Builds the engine of {@code doc} and runs it.
+	 * Runs {@code doc} in a batch {@link RunSession} for {@code durationNs}, paths
+	 * recorded.
 	 * @param name the run's name in the lab
 	 * @param doc the topology
 	 * @param objectBase directory the programs' object paths are relative to
 	 * @param durationNs simulated time to run
+	 * @return the finished run
 	 * @throws dev.bpfnet.engine.hook.ProgramLoadException if a program cannot be loaded
-	 * @throws IllegalArgumentException if the document cannot be built
+	 * @throws IllegalArgumentException if the document cannot be built or the run fails
 	 */
-	public EngineLabRun(String name, TopologyDocument doc, Path objectBase, long durationNs) {
+	public static EngineLabRun run(String name, TopologyDocument doc, Path objectBase, long durationNs) {
+		RunSession session = RunSession.create(doc, ObjectSource.directory(objectBase), RunOptions.of(durationNs));
+		RunStatus status = session.run();
+		if (status.state() != RunState.FINISHED) {
+			throw new IllegalArgumentException("run " + name + " ended " + status.state() + ": " + status.reason());
+		}
+		return new EngineLabRun(name, session);
+	}
+
+	/**
+	 * Reads a finished session (for example one the server ran).
+	 * @param name the run's name in the lab
+	 * @param session a session that has ended and recorded paths
+	 * @throws IllegalArgumentException if it has not ended or recorded no paths
+	 */
+	public EngineLabRun(String name, RunSession session) {
+		if (!session.status().state().ended()) {
+			throw new IllegalArgumentException("run " + name + " has not ended: " + session.status().state());
+		}
+		if (!session.options().recordPaths()) {
+			throw new IllegalArgumentException("run " + name + " did not record packet paths");
+		}
 		this.name = name;
-		PathRecorder paths = new PathRecorder();
-		TraceSink sends = (t, skb, cpu, ctx, task, fn, dev, ns, q, depth, verdict, drop) -> {
-			if (fn == Function.UDP_SENDMSG) {
-				this.sent++;
-			}
-		};
-		this.engine = new Engine(doc, objectBase, Datapath.Options.of(Tee.of(paths, this.drops, this.hasher, sends)));
-		this.engine.run(durationNs);
-		this.flows = doc.traffic().stream().map(t -> t.name()).toList();
-		this.packets = paths(paths, this.engine.names(), this.flows);
+		this.session = session;
+		this.report = session.report();
+		this.flows = session.engine().document().traffic().stream().map(t -> t.name()).toList();
+		this.packets = paths(session.paths(), session.engine().names(), this.flows);
 	}
 
 	private static List<PacketPath> paths(PathRecorder rec, Names names, List<String> flows) {
@@ -109,14 +125,19 @@ public final class EngineLabRun implements LabRun {
 		return Collections.unmodifiableList(out);
 	}
 
-	/** The engine, after its run. */
-	public Engine engine() {
-		return this.engine;
+	/** The session, ended. */
+	public RunSession session() {
+		return this.session;
+	}
+
+	/** The run's report (what {@code bpfnet run --json} prints). */
+	public RunReport report() {
+		return this.report;
 	}
 
 	/** The SHA-256 of the run's trace, hex. */
 	public String traceSha256() {
-		return this.hasher.hex();
+		return this.report.traceSha256();
 	}
 
 	@Override
@@ -136,25 +157,26 @@ public final class EngineLabRun implements LabRun {
 
 	@Override
 	public Map<DropReason, Long> drops() {
-		return this.drops.byReason();
+		return this.session.drops().byReason();
 	}
 
 	@Override
 	public LatencySummary latency(int flow) {
-		return this.engine.latency().summary(flow);
+		return this.session.engine().latency().summary(flow);
 	}
 
 	@Override
 	public long cpuNs(Context ctx, String node) {
 		long ns = 0;
 		boolean found = false;
-		for (Datapath dp : this.engine.nodes()) {
+		Engine engine = this.session.engine();
+		for (Datapath dp : engine.nodes()) {
 			if (node != null && !dp.node().equals(node)) {
 				continue;
 			}
 			found = true;
 			for (int c = 0; c < dp.cpus().size(); c++) {
-				ns += this.engine.accounting().contextNs(dp.cpus().cpu(c).id(), ctx);
+				ns += engine.accounting().contextNs(dp.cpus().cpu(c).id(), ctx);
 			}
 		}
 		if (!found) {
@@ -165,16 +187,12 @@ public final class EngineLabRun implements LabRun {
 
 	@Override
 	public long sent() {
-		return this.sent;
+		return this.report.packets().sent();
 	}
 
 	@Override
 	public long delivered() {
-		long n = 0;
-		for (Datapath dp : this.engine.nodes()) {
-			n += dp.delivered();
-		}
-		return n;
+		return this.report.packets().delivered();
 	}
 
 }

@@ -65,7 +65,7 @@ public final class LabRunner {
 					throw new TopologyException(problems);
 				}
 				Path base = file.toAbsolutePath().getParent();
-				runs.put(spec.name(), new EngineLabRun(spec.name(), doc, base, lab.durationNs()));
+				runs.put(spec.name(), EngineLabRun.run(spec.name(), doc, base, lab.durationNs()));
 			}
 			catch (TopologyException ex) {
 				List<Problem> out = new ArrayList<>();

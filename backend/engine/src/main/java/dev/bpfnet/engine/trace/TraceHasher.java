@@ -10,9 +10,9 @@ import java.util.HexFormat;
  * in any field of any event changes it.
  *
  * <p>
- * <b>Encoding</b> (version 2, see docs/engine.md "Trace hash"): each event is a header
- * byte followed by unsigned LEB128 varints (7 bits per byte, least significant group
- * first, high bit set on every byte but the last). The header is
+ * <b>Encoding</b> (version 2, see docs/engine.md "Trace recording"): each event is a
+ * header byte followed by unsigned LEB128 varints (7 bits per byte, least significant
+ * group first, high bit set on every byte but the last). The header is
  * {@code ctx.id() | 8·[skbId ≠ NO_SKB] | 16·[verdict ≠ NO_VERDICT] | 32·[drop ≠
  * NOT_DROPPED_YET] | 64·[queueId ≠ NO_ID or queueDepth ≠ NO_ID]}. Then, in this order:
  * <ol>
@@ -32,8 +32,8 @@ import java.util.HexFormat;
  * back to the events (the tests do): two different event sequences never give the same
  * stream. Enum ids, not ordinals or names, so the hash survives reordering the enums; a
  * change of the encoding must change this version. Version 1 wrote 49 fixed bytes per
- * event; version 2 writes 9 to 13 bytes for a typical event, which cuts the SHA-256 work
- * (the dominant cost of hashing) by about four.
+ * event; version 2 writes about 9 bytes for a typical event, which cuts the SHA-256 work
+ * (the dominant cost of hashing) by about five.
  *
  * <p>
  * Events are encoded into a {@value #BUFFER_BYTES}-byte buffer that is fed to the digest
