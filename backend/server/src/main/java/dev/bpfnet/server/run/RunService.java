@@ -1,0 +1,760 @@
+package dev.bpfnet.server.run;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.bpfnet.engine.hook.ObjectSource;
+import dev.bpfnet.engine.hook.ProgramLoadException;
+import dev.bpfnet.engine.run.Pace;
+import dev.bpfnet.engine.run.RunLimits;
+import dev.bpfnet.engine.run.RunOptions;
+import dev.bpfnet.engine.run.RunReport;
+import dev.bpfnet.engine.run.RunSession;
+import dev.bpfnet.engine.run.RunState;
+import dev.bpfnet.engine.run.RunStatus;
+import dev.bpfnet.engine.run.TraceFile;
+import dev.bpfnet.engine.topology.Format;
+import dev.bpfnet.engine.topology.Problem;
+import dev.bpfnet.engine.topology.ProgramRef;
+import dev.bpfnet.engine.topology.TopologyDocument;
+import dev.bpfnet.engine.topology.TopologyException;
+import dev.bpfnet.engine.topology.TopologyParser;
+import dev.bpfnet.engine.topology.TopologyValidator;
+import dev.bpfnet.engine.topology.Units;
+import dev.bpfnet.engine.trace.Tee;
+import dev.bpfnet.server.api.ApiException;
+import dev.bpfnet.server.api.Ids;
+import dev.bpfnet.server.config.BpfnetProperties;
+import dev.bpfnet.server.live.LiveClient;
+import dev.bpfnet.server.live.LiveHub;
+import dev.bpfnet.server.live.LiveStreams;
+import dev.bpfnet.server.live.NameTable;
+import dev.bpfnet.server.live.TraceEventView;
+import dev.bpfnet.server.program.ProgramObjects;
+import dev.bpfnet.server.topology.StoredTopology;
+import dev.bpfnet.server.topology.TopologyVersions;
+
+/**
+ * Runs topologies off the event loop: a bounded executor of {@code limits.concurrentRuns}
+ * threads with a bounded queue, at most {@code limits.runsPerUser} queued or running runs
+ * per user, each a {@link RunSession} whose trace goes to a gzip'd {@link TraceFile}
+ * under {@code ${bpfnet.data-dir}/runs/} (the newest {@code limits.keepRunTraces} per
+ * user are kept) and to the run's {@link LiveHub}. Rows in table {@code runs} survive
+ * restarts; runs left unfinished by a previous process are marked {@code interrupted} at
+ * start-up.
+ */
+@Service
+public class RunService implements LiveStreams, ApplicationRunner {
+
+	/** Default simulated duration. */
+	static final long DEFAULT_DURATION_NS = 10_000_000L;
+
+	static final int REPLAY_PAGE = 512;
+
+	static final int RESULTS_CACHE = 4;
+
+	private final RunStore store;
+
+	private final BpfnetProperties.Limits limits;
+
+	private final Path runsDir;
+
+	private final ObjectProvider<TopologyVersions> topologies;
+
+	private final ObjectProvider<ProgramObjects> programs;
+
+	private final JsonMapper json = JsonMapper.builder().build();
+
+	private final ThreadPoolExecutor executor;
+
+	private final Scheduler liveScheduler = Schedulers.parallel();
+
+	private final Map<String, Active> active = new ConcurrentHashMap<>();
+
+	private final Map<String, AtomicInteger> perUser = new ConcurrentHashMap<>();
+
+	private final Map<String, Recorded> results = new LinkedHashMap<>(16, 0.75f, true);
+
+	private final AtomicLong sampled = new AtomicLong();
+
+	private final AtomicLong finishedEvents = new AtomicLong();
+
+	private final MeterRegistry meters;
+
+	/** A run of this process: its hub from the start, its session once built. */
+	static final class Active {
+
+		final String id;
+
+		final String owner;
+
+		final LiveHub hub;
+
+		final CompletableFuture<RunSession> session = new CompletableFuture<>();
+
+		/** Completes with the final view once the run's row is updated. */
+		final CompletableFuture<RunView> done = new CompletableFuture<>();
+
+		final boolean paced;
+
+		Active(String id, String owner, LiveHub hub, boolean paced) {
+			this.id = id;
+			this.owner = owner;
+			this.hub = hub;
+			this.paced = paced;
+		}
+
+		RunSession sessionNow() {
+			return this.session.getNow(null);
+		}
+
+	}
+
+	public RunService(RunStore store, BpfnetProperties props, ObjectProvider<TopologyVersions> topologies,
+			ObjectProvider<ProgramObjects> programs, MeterRegistry meters) {
+		this.store = store;
+		this.limits = props.limits();
+		this.runsDir = props.dataDir().resolve("runs");
+		this.topologies = topologies;
+		this.programs = programs;
+		this.meters = meters;
+		int n = Math.max(1, this.limits.concurrentRuns());
+		AtomicInteger threads = new AtomicInteger();
+		this.executor = new ThreadPoolExecutor(n, n, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(n * 4), (r) -> {
+			Thread t = new Thread(r, "bpfnet-run-" + threads.incrementAndGet());
+			t.setDaemon(true);
+			return t;
+		}, new ThreadPoolExecutor.AbortPolicy());
+		Gauge.builder("bpfnet.runs.active", this.active, Map::size)
+			.description("runs queued or running in this process")
+			.register(meters);
+		Gauge.builder("bpfnet.sse.clients", this, RunService::sseClients)
+			.description("connected live-stream clients")
+			.register(meters);
+		FunctionCounter.builder("bpfnet.sse.sampled", this.sampled, AtomicLong::get)
+			.description("trace events sampled away from slow live-stream clients")
+			.register(meters);
+		FunctionCounter.builder("bpfnet.run.events", this, RunService::traceEventsTotal)
+			.description("trace events emitted by runs (rate = events/s)")
+			.register(meters);
+	}
+
+	private double sseClients() {
+		int n = 0;
+		for (Active a : this.active.values()) {
+			n += a.hub.clients();
+		}
+		return n;
+	}
+
+	private double traceEventsTotal() {
+		long n = this.finishedEvents.get();
+		for (Active a : this.active.values()) {
+			n += a.hub.position();
+		}
+		return n;
+	}
+
+	@Override
+	public void run(ApplicationArguments args) {
+		markInterrupted();
+	}
+
+	/** Marks runs a previous process left unfinished as interrupted. */
+	long markInterrupted() {
+		Long n = this.store.markInterrupted(Instant.now()).block();
+		return (n != null) ? n : 0;
+	}
+
+	// =====================================================================
+	// start
+
+	/** Starts a run: 202 with its view, or 4xx with precise errors. */
+	public Mono<RunView> start(String owner, RunRequest req) {
+		if (req == null) {
+			return Mono.error(ApiException.invalid(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", "",
+					"expected a JSON body"));
+		}
+		long durationNs;
+		RunOptions options;
+		try {
+			durationNs = duration(req);
+			options = RunOptions.of(durationNs)
+				.withSeed(req.seed())
+				.withLimits(
+						new RunLimits(this.limits.maxEventsPerRun(), Math.max(1, this.limits.maxWallTime().toNanos())));
+			if (req.pace() != null) {
+				if (req.pace().simNsPerWallMs() != null) {
+					if (!(req.pace().simNsPerWallMs() > 0) || req.pace().simNsPerWallMs().isInfinite()) {
+						throw ApiException.invalid(HttpStatus.UNPROCESSABLE_CONTENT, "invalid-run", "Invalid run",
+								"pace.simNsPerWallMs", "must be positive, got " + req.pace().simNsPerWallMs());
+					}
+					options = options.withPace(new Pace(req.pace().simNsPerWallMs()));
+				}
+				options = options.withStartPaused(Boolean.TRUE.equals(req.pace().paused()));
+			}
+		}
+		catch (ApiException ex) {
+			return Mono.error(ex);
+		}
+		boolean inline = req.yaml() != null;
+		if (inline == (req.topologyId() != null)) {
+			return Mono.error(ApiException.invalid(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request",
+					inline ? "topologyId" : "topologyId", "give exactly one of topologyId and yaml"));
+		}
+		RunOptions opts = options;
+		Mono<StoredTopology> topology = inline ? Mono.just(new StoredTopology(null, 0, owner, null, req.yaml()))
+				: storedTopology(owner, req.topologyId(), req.version());
+		return topology.flatMap((t) -> {
+			TopologyDocument doc = parse(t.yaml(), inline);
+			return objects(owner, doc).flatMap((objects) -> submit(owner, t, inline, doc, objects, opts, req));
+		});
+	}
+
+	private long duration(RunRequest req) {
+		long ns;
+		String path;
+		if (req.durationNs() != null && req.duration() != null) {
+			throw ApiException.invalid(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", "duration",
+					"give durationNs or duration, not both");
+		}
+		if (req.durationNs() != null) {
+			ns = req.durationNs();
+			path = "durationNs";
+		}
+		else if (req.duration() != null) {
+			path = "duration";
+			ns = Units.parseDuration(req.duration());
+			if (ns < 0) {
+				throw ApiException.invalid(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", path,
+						"not a duration such as 10ms, 500us or 1s: '" + req.duration() + "'");
+			}
+		}
+		else {
+			return DEFAULT_DURATION_NS;
+		}
+		if (ns <= 0) {
+			throw ApiException.invalid(HttpStatus.UNPROCESSABLE_CONTENT, "invalid-run", "Invalid run", path,
+					"must be positive, got " + ns + " ns");
+		}
+		if (ns > this.limits.maxSimulatedNs()) {
+			throw ApiException.invalid(HttpStatus.UNPROCESSABLE_CONTENT, "limit-exceeded", "Limit exceeded", path,
+					ns + " ns of simulated time exceeds the limit of " + this.limits.maxSimulatedNs()
+							+ " ns (bpfnet.limits.max-simulated-ns)");
+		}
+		return ns;
+	}
+
+	private Mono<StoredTopology> storedTopology(String owner, String id, Integer version) {
+		TopologyVersions tv = this.topologies.getIfAvailable();
+		if (tv == null) {
+			return Mono.error(new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "Unavailable",
+					"stored topologies are not available on this server; send the document as yaml", List.of()));
+		}
+		if (!Ids.looksValid(id)) {
+			return Mono.error(ApiException.notFound("topology", id));
+		}
+		Mono<StoredTopology> m = (version != null) ? tv.find(owner, id, version) : tv.latest(owner, id);
+		return m.switchIfEmpty(Mono
+			.error(() -> ApiException.notFound("topology", id + ((version != null) ? "' version '" + version : ""))));
+	}
+
+	private static TopologyDocument parse(String yaml, boolean inline) {
+		try {
+			TopologyDocument doc = TopologyParser.parse(yaml, Format.YAML);
+			List<Problem> problems = TopologyValidator.validate(doc);
+			if (!problems.isEmpty()) {
+				throw new TopologyException(problems);
+			}
+			return doc;
+		}
+		catch (TopologyException ex) {
+			List<Map<String, Object>> errors = new ArrayList<>();
+			for (Problem p : ex.problems()) {
+				Map<String, Object> e = new LinkedHashMap<>();
+				e.put("path", p.path());
+				p.line().ifPresent((l) -> e.put("line", l));
+				p.column().ifPresent((c) -> e.put("column", c));
+				e.put("message", p.message());
+				errors.add(e);
+			}
+			throw new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "invalid-topology", "Invalid topology",
+					(inline ? "yaml: " : "") + ex.problems().size() + " problem(s) in the topology document, first: "
+							+ ex.problems().get(0),
+					errors);
+		}
+	}
+
+	/**
+	 * Loads every {@code program:<id>} object of the document; other paths are refused.
+	 */
+	private Mono<Map<String, byte[]>> objects(String owner, TopologyDocument doc) {
+		List<String> ids = new ArrayList<>();
+		List<String> paths = new ArrayList<>();
+		for (int k = 0; k < doc.programs().size(); k++) {
+			ProgramRef p = doc.programs().get(k);
+			if (p.object().isEmpty()) {
+				continue;
+			}
+			String ref = p.object().get();
+			String path = "programs[" + k + "].object";
+			if (!ref.startsWith("program:") || !Ids.looksValid(ref.substring("program:".length()))) {
+				return Mono.error(ApiException.invalid(HttpStatus.UNPROCESSABLE_CONTENT, "invalid-topology",
+						"Invalid topology", path,
+						"'" + ref + "' is not a stored program: user topologies name objects as program:<id>"));
+			}
+			ids.add(ref.substring("program:".length()));
+			paths.add(path);
+		}
+		if (ids.isEmpty()) {
+			return Mono.just(Map.of());
+		}
+		ProgramObjects po = this.programs.getIfAvailable();
+		if (po == null) {
+			return Mono.error(new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "Unavailable",
+					"stored programs are not available on this server", List.of()));
+		}
+		return Flux.range(0, ids.size())
+			.concatMap((i) -> po.object(owner, ids.get(i))
+				.switchIfEmpty(Mono.error(() -> ApiException.invalid(HttpStatus.UNPROCESSABLE_CONTENT,
+						"invalid-topology", "Invalid topology", paths.get(i), "no program '" + ids.get(i) + "'")))
+				.map((bytes) -> Map.entry("program:" + ids.get(i), bytes)))
+			.collectMap(Map.Entry::getKey, Map.Entry::getValue);
+	}
+
+	private Mono<RunView> submit(String owner, StoredTopology t, boolean inline, TopologyDocument doc,
+			Map<String, byte[]> objects, RunOptions options, RunRequest req) {
+		AtomicInteger mine = this.perUser.computeIfAbsent(owner, (k) -> new AtomicInteger());
+		if (mine.incrementAndGet() > this.limits.runsPerUser()) {
+			mine.decrementAndGet();
+			return Mono.error(tooMany("you have " + this.limits.runsPerUser()
+					+ " runs queued or running, the most a user may have (bpfnet.limits.runs-per-user)"));
+		}
+		String id = Ids.newId();
+		long seed = (options.seed() != null) ? options.seed() : doc.seed();
+		Instant now = Instant.now();
+		String params;
+		try {
+			params = this.json.writeValueAsString(new RunRequest(t.id(), inline ? null : t.version(), req.seed(),
+					options.durationNs(), null, req.pace(), null));
+		}
+		catch (RuntimeException ex) {
+			params = "{}";
+		}
+		RunRow row = new RunRow(id, owner, t.id(), inline ? null : t.version(), doc.name(), seed, options.durationNs(),
+				params, "queued", null, null, 0, 0, 0, now, null, null, null, null, null);
+		LiveHub hub = new LiveHub(this.limits.sseClientBuffer(), new NameTable(Map.of()), this.liveScheduler,
+				this.sampled);
+		Active a = new Active(id, owner, hub, options.pace() != null);
+		ObjectSource source = (ref) -> {
+			byte[] b = objects.get(ref);
+			if (b == null) {
+				throw new java.nio.file.NoSuchFileException(ref);
+			}
+			return b;
+		};
+		return this.store.insert(row).then(Mono.fromCallable(() -> {
+			this.active.put(id, a);
+			try {
+				this.executor.execute(() -> execute(a, doc, source, options));
+			}
+			catch (RejectedExecutionException ex) {
+				this.active.remove(id);
+				release(owner);
+				throw tooMany("the server runs " + this.limits.concurrentRuns()
+						+ " runs at a time and its queue is full (bpfnet.limits.concurrent-runs); try again later");
+			}
+			return view(row, null);
+		})).onErrorResume((ex) -> {
+			if (!(ex instanceof ApiException)) {
+				release(owner);
+			}
+			if (ex instanceof ApiException api && api.status() == HttpStatus.TOO_MANY_REQUESTS) {
+				return this.store.delete(id).then(Mono.error(ex));
+			}
+			return Mono.error(ex);
+		});
+	}
+
+	private static ApiException tooMany(String detail) {
+		return new ApiException(HttpStatus.TOO_MANY_REQUESTS, "too-many-runs", "Too many runs", detail, List.of());
+	}
+
+	private void release(String owner) {
+		AtomicInteger n = this.perUser.get(owner);
+		if (n != null) {
+			n.decrementAndGet();
+		}
+	}
+
+	// =====================================================================
+	// the run, on an executor thread
+
+	private void execute(Active a, TopologyDocument doc, ObjectSource source, RunOptions options) {
+		Path file = this.runsDir.resolve(a.id + ".trace.gz");
+		RunSession session = null;
+		String status;
+		String reason;
+		String limit = null;
+		RunStatus end = null;
+		String summary = null;
+		String traceFile = null;
+		try {
+			Files.createDirectories(this.runsDir);
+			try (TraceFile.Writer writer = TraceFile.write(file)) {
+				traceFile = file.getFileName().toString();
+				try {
+					session = RunSession.create(doc, source, options.withLive(Tee.of(writer, a.hub)));
+				}
+				catch (ProgramLoadException ex) {
+					throw new BuildFailure(ex.getMessage());
+				}
+				catch (IllegalArgumentException ex) {
+					throw new BuildFailure(ex.getMessage());
+				}
+				NameTable names = NameTable.of(session.engine().names());
+				a.hub.names(names);
+				this.store.started(a.id, Instant.now(), this.json.writeValueAsString(names)).block();
+				a.session.complete(session);
+				end = session.run();
+			}
+			status = end.state().name().toLowerCase(java.util.Locale.ROOT);
+			reason = end.reason();
+			if (end.limit() != null) {
+				limit = (end.limit() == RunLimits.Limit.MAX_EVENTS) ? "maxEventsPerRun" : "maxWallTime";
+				reason = reason + " (bpfnet.limits."
+						+ (end.limit() == RunLimits.Limit.MAX_EVENTS ? "max-events-per-run" : "max-wall-time") + ")";
+			}
+			RunReport report = session.report();
+			if (report != null) {
+				summary = summaryJson(report);
+			}
+		}
+		catch (BuildFailure ex) {
+			status = "failed";
+			reason = "the topology cannot be built: " + ex.getMessage();
+		}
+		catch (IOException | RuntimeException ex) {
+			status = "failed";
+			reason = ex.getClass().getSimpleName() + ": " + ex.getMessage();
+		}
+		a.session.complete(session);
+		long sim = (end != null) ? end.simulatedNs() : 0;
+		long events = (end != null) ? end.events() : 0;
+		long traceEvents = (end != null) ? end.traceEvents() : 0;
+		RunView finalView = null;
+		try {
+			this.store.ended(a.id, status, reason, limit, sim, events, traceEvents, Instant.now(), summary, traceFile)
+				.block();
+			RunRow row = this.store.find(a.id).block();
+			finalView = view(row, null);
+			if (session != null && session.options().recordPaths()) {
+				cache(a.id, new Recorded(session.paths(), session.queues(), a.hub.names()));
+			}
+			retention(a.owner);
+		}
+		catch (RuntimeException ex) {
+			// the row stays as it was; a restart marks it interrupted
+		}
+		finally {
+			this.finishedEvents.addAndGet(traceEvents);
+			this.active.remove(a.id);
+			release(a.owner);
+			Counter.builder("bpfnet.runs.finished").tag("status", status).register(this.meters).increment();
+			a.hub.end((finalView != null) ? finalView : Map.of("id", a.id, "status", status));
+			if (finalView != null) {
+				a.done.complete(finalView);
+			}
+			else {
+				a.done.completeExceptionally(new IllegalStateException("run '" + a.id + "' could not be saved"));
+			}
+		}
+	}
+
+	private static final class BuildFailure extends RuntimeException {
+
+		private static final long serialVersionUID = 1L;
+
+		BuildFailure(String message) {
+			super(message);
+		}
+
+	}
+
+	/** The report as JSON, without map entries if it would not fit the column. */
+	private String summaryJson(RunReport report) {
+		String s = this.json.writeValueAsString(report);
+		if (s.length() <= 1_000_000) {
+			return s;
+		}
+		List<RunReport.MapDump> maps = new ArrayList<>();
+		for (RunReport.MapDump m : report.maps()) {
+			maps.add(new RunReport.MapDump(m.node(), m.object(), m.name(), m.type(), m.keySize(), m.valueSize(),
+					m.maxEntries(), m.size(), List.of(), !m.entries().isEmpty()));
+		}
+		return this.json.writeValueAsString(
+				new RunReport(report.topology(), report.seed(), report.simulatedNs(), report.packets(), report.flows(),
+						report.accountedNs(), report.cpus(), report.traceEvents(), report.traceSha256(), maps));
+	}
+
+	/** Deletes the owner's trace files beyond the newest {@code keepRunTraces}. */
+	void retention(String owner) {
+		List<RunRow> rows = this.store.withTraces(owner).collectList().block();
+		if (rows == null) {
+			return;
+		}
+		for (int i = this.limits.keepRunTraces(); i < rows.size(); i++) {
+			RunRow r = rows.get(i);
+			if (this.active.containsKey(r.id())) {
+				continue;
+			}
+			try {
+				Files.deleteIfExists(this.runsDir.resolve(r.traceFile()));
+			}
+			catch (IOException ex) {
+				continue;
+			}
+			synchronized (this.results) {
+				this.results.remove(r.id());
+			}
+			this.store.traceDeleted(r.id()).block();
+		}
+	}
+
+	private void cache(String id, Recorded r) {
+		synchronized (this.results) {
+			this.results.put(id, r);
+			while (this.results.size() > RESULTS_CACHE) {
+				String eldest = this.results.keySet().iterator().next();
+				this.results.remove(eldest);
+			}
+		}
+	}
+
+	/** Forgets the cached results of a run (they are read from its trace file again). */
+	void evict(String id) {
+		synchronized (this.results) {
+			this.results.remove(id);
+		}
+	}
+
+	// =====================================================================
+	// reading
+
+	private Mono<RunRow> row(String owner, String id) {
+		if (!Ids.looksValid(id)) {
+			return Mono.error(ApiException.notFound("run", id));
+		}
+		return this.store.find(id)
+			.filter((r) -> r.owner().equals(owner))
+			.switchIfEmpty(Mono.error(() -> ApiException.notFound("run", id)));
+	}
+
+	/** One run of the owner. */
+	public Mono<RunView> get(String owner, String id) {
+		return row(owner, id).map((r) -> view(r, this.active.get(r.id())));
+	}
+
+	/** The owner's runs, newest first. */
+	public Flux<RunView> list(String owner) {
+		return this.store.byOwner(owner).map((r) -> view(r, this.active.get(r.id())));
+	}
+
+	private RunView view(RunRow r, Active a) {
+		RunSession s = (a != null) ? a.sessionNow() : null;
+		if (s != null && !s.status().state().ended()) {
+			RunStatus st = s.status();
+			String status = switch (st.state()) {
+				case CREATED -> "queued";
+				case PAUSED -> "paused";
+				default -> "running";
+			};
+			return new RunView(r.id(), r.topologyId(), r.topologyVersion(), r.topologyName(), r.seed(), r.durationNs(),
+					status, null, null, st.simulatedNs(), st.events(), st.traceEvents(), st.paced(), r.createdAt(),
+					r.startedAt(), null);
+		}
+		return new RunView(r.id(), r.topologyId(), r.topologyVersion(), r.topologyName(), r.seed(), r.durationNs(),
+				r.status(), r.reason(), r.limit(), r.simulatedNs(), r.events(), r.traceEvents(),
+				(a != null) ? a.paced : r.params() != null && r.params().contains("\"simNsPerWallMs\":"), r.createdAt(),
+				r.startedAt(), r.endedAt());
+	}
+
+	/** The report of an ended run. */
+	public Mono<RunReport> summary(String owner, String id) {
+		return row(owner, id).map((r) -> {
+			if (r.summary() == null) {
+				throw new ApiException(HttpStatus.CONFLICT, "no-results", "No results yet",
+						"run '" + id + "' is " + r.status() + ": its summary exists once it has ended", List.of());
+			}
+			return this.json.readValue(r.summary(), RunReport.class);
+		});
+	}
+
+	/**
+	 * A query on the recorded trace: on the run's thread while it runs, else from its
+	 * file.
+	 */
+	<T> Mono<T> recorded(String owner, String id, Function<Recorded, T> query) {
+		return row(owner, id).flatMap((r) -> {
+			Active a = this.active.get(r.id());
+			if (a != null) {
+				return Mono.fromFuture(a.session.thenCompose((s) -> {
+					if (s == null) {
+						return CompletableFuture.completedFuture(Optional.<T>empty());
+					}
+					return s.inspect((x) -> Optional
+						.ofNullable(query.apply(new Recorded(x.paths(), x.queues(), a.hub.names()))));
+				})).flatMap((o) -> o.map(Mono::just).orElseGet(() -> recordedEnded(r, query)));
+			}
+			return recordedEnded(r, query);
+		});
+	}
+
+	private <T> Mono<T> recordedEnded(RunRow r, Function<Recorded, T> query) {
+		Recorded cached;
+		synchronized (this.results) {
+			cached = this.results.get(r.id());
+		}
+		if (cached != null) {
+			return Mono.fromCallable(() -> query.apply(cached));
+		}
+		if (r.traceFile() == null) {
+			return Mono
+				.error(new ApiException(HttpStatus.GONE, "trace-deleted", "Trace deleted",
+						"the recorded trace of run '" + r.id() + "' "
+								+ ("failed".equals(r.status()) ? "does not exist (the run failed to start)"
+										: "was deleted: only the newest " + this.limits.keepRunTraces()
+												+ " traces per user are kept (bpfnet.limits.keep-run-traces)"),
+						List.of()));
+		}
+		return Mono.fromCallable(() -> {
+			NameTable names = (r.names() != null) ? this.json.readValue(r.names(), NameTable.class)
+					: new NameTable(Map.of());
+			Recorded rec = Recorded.load(this.runsDir.resolve(r.traceFile()), names);
+			cache(r.id(), rec);
+			return query.apply(rec);
+		}).subscribeOn(Schedulers.boundedElastic());
+	}
+
+	// =====================================================================
+	// controls
+
+	/** A control on a live run. */
+	public Mono<RunView> control(String owner, String id, Function<RunSession, CompletableFuture<RunStatus>> action) {
+		return row(owner, id).flatMap((r) -> {
+			Active a = this.active.get(r.id());
+			RunSession s = (a != null) ? a.sessionNow() : null;
+			if (s == null || s.status().state().ended()) {
+				String state = (a != null) ? "queued" : r.status();
+				return Mono.error(new ApiException(HttpStatus.CONFLICT, "run-not-running", "Run not running",
+						"run '" + id + "' is " + state + ": only a running or paused run takes controls", List.of()));
+			}
+			return Mono.fromFuture(action.apply(s))
+				.onErrorMap(java.util.concurrent.CompletionException.class, Throwable::getCause)
+				.onErrorMap(IllegalArgumentException.class,
+						(ex) -> ApiException.invalid(HttpStatus.CONFLICT, "invalid-step", "Invalid step", "skb",
+								ex.getMessage()))
+				.then(Mono.defer(() -> s.status().state().ended() ? Mono.fromFuture(a.done)
+						: this.store.find(id).map((row) -> view(row, a))));
+		});
+	}
+
+	// =====================================================================
+	// live
+
+	@Override
+	public Flux<ServerSentEvent<Object>> events(String owner, String runId, Long lastEventId) {
+		return row(owner, runId).flatMapMany((r) -> {
+			Active a = this.active.get(r.id());
+			long from = (lastEventId != null) ? Math.max(0, lastEventId + 1) : -1;
+			if (a != null) {
+				CompletableFuture<LiveClient> reg = a.session.thenCompose((s) -> (s == null)
+						? CompletableFuture.completedFuture(a.hub.register()) : s.inspect((x) -> a.hub.register()));
+				// a status event first: the response starts even while the run is queued
+				ServerSentEvent<Object> status = ServerSentEvent.<Object>builder(view(r, a)).event("status").build();
+				return Flux.concat(Flux.just(status), Mono.fromFuture(reg).flatMapMany((client) -> {
+					Flux<ServerSentEvent<Object>> replay = (from >= 0 && from < client.firstId())
+							? replay(owner, runId, from, client.firstId()) : Flux.empty();
+					return Flux.concat(replay, client.flux());
+				}));
+			}
+			long start = (from >= 0) ? from : 0;
+			ServerSentEvent<Object> end = ServerSentEvent.<Object>builder(view(r, null)).event("end").build();
+			return Flux.concat(replay(owner, runId, start, r.traceEvents()), Flux.just(end));
+		});
+	}
+
+	private Flux<ServerSentEvent<Object>> replay(String owner, String id, long from, long to) {
+		if (to <= from) {
+			return Flux.empty();
+		}
+		long pages = (to - from + REPLAY_PAGE - 1) / REPLAY_PAGE;
+		return Flux.range(0, (int) pages)
+			.concatMap((k) -> recorded(owner, id,
+					(rec) -> rec.events(from + (long) k * REPLAY_PAGE,
+							(int) Math.min(REPLAY_PAGE, to - from - (long) k * REPLAY_PAGE))),
+					1)
+			.concatMapIterable((list) -> list)
+			.map((TraceEventView e) -> ServerSentEvent.<Object>builder(e)
+				.id(Long.toString(e.id()))
+				.event("trace")
+				.build());
+	}
+
+	/** The hub of a live run (tests and metrics). */
+	LiveHub hub(String id) {
+		Active a = this.active.get(id);
+		return (a != null) ? a.hub : null;
+	}
+
+	/** Stops every run (shutdown). */
+	@jakarta.annotation.PreDestroy
+	void shutdown() {
+		for (Active a : this.active.values()) {
+			RunSession s = a.sessionNow();
+			if (s != null) {
+				s.stop();
+			}
+		}
+		this.executor.shutdown();
+		try {
+			this.executor.awaitTermination(10, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+}
