@@ -147,6 +147,7 @@ abstract class BrowserTestSupport {
 
 	@AfterEach
 	void closePage() {
+		this.pageErrors.forEach((e) -> System.out.println("[browser] " + e));
 		if (this.context != null) {
 			this.context.close();
 		}
