@@ -1,5 +1,7 @@
 package dev.bpfnet.bench;
 
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.OptionalLong;
@@ -190,6 +192,37 @@ public class EngineBench {
 		return this.on;
 	}
 
+	/** Packets of this iteration, for the CPU time per packet. */
+	private long iterationPackets;
+
+	private long processCpu0;
+
+	private long threadCpu0;
+
+	private long gcMillis0;
+
+	/** Starts the CPU clocks of an iteration (on the benchmark thread). */
+	@Setup(Level.Iteration)
+	public void startClocks() {
+		this.iterationPackets = 0;
+		this.processCpu0 = processCpuNs();
+		this.threadCpu0 = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+		this.gcMillis0 = gcMillis();
+	}
+
+	private static long processCpuNs() {
+		return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+			.getProcessCpuTime();
+	}
+
+	private static long gcMillis() {
+		long ms = 0;
+		for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+			ms += Math.max(0, gc.getCollectionTime());
+		}
+		return ms;
+	}
+
 	@Benchmark
 	@OperationsPerInvocation(PACKETS_PER_OP)
 	public long recordingOn(Counts counts) {
@@ -202,6 +235,7 @@ public class EngineBench {
 		this.on.run(OP_NS);
 		counts.packets += dp.transmitted() - sent;
 		counts.events += this.hasher.events() - events;
+		this.iterationPackets += dp.transmitted() - sent;
 		return this.recorder.size();
 	}
 
@@ -214,11 +248,24 @@ public class EngineBench {
 		long packets = dp.transmitted() - sent;
 		counts.packets += packets;
 		counts.events += packets * this.offEventsPerPacket;
+		this.iterationPackets += packets;
 		return packets;
 	}
 
+	/**
+	 * Prints the CPU time per packet of the iteration: of the benchmark thread (time it
+	 * actually ran, so other load on the machine does not count) and of the whole JVM
+	 * (with GC and JIT threads), and the GC pause time.
+	 */
 	@TearDown(Level.Iteration)
 	public void storage() {
+		long n = Math.max(1, this.iterationPackets);
+		double thread = (double) (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - this.threadCpu0) / n;
+		double process = (double) (processCpuNs() - this.processCpu0) / n;
+		System.out.printf(
+				"%n[EngineBench] CPU per packet: thread %.0f ns (%.2f M packets/thread-CPU-s), "
+						+ "JVM %.0f ns (%.2f M packets/CPU-s), GC pauses %d ms, %d packets%n",
+				thread, 1e3 / thread, process, 1e3 / process, gcMillis() - this.gcMillis0, this.iterationPackets);
 		if (this.recorder.size() > 0) {
 			System.out.printf("%n[EngineBench] PathRecorder %.2f bytes/step (%d steps, %d bytes)%n",
 					this.recorder.bytesPerStep(), this.recorder.size(), this.recorder.storageBytes());

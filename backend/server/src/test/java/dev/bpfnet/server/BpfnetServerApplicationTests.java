@@ -1,31 +1,14 @@
 package dev.bpfnet.server;
 
-import java.nio.file.Path;
-
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.MediaType;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@AutoConfigureWebTestClient
-class BpfnetServerApplicationTests {
-
-	@TempDir
-	static Path dataDir;
-
-	@DynamicPropertySource
-	static void dataDir(DynamicPropertyRegistry registry) {
-		registry.add("bpfnet.data-dir", () -> dataDir.toString());
-	}
+class BpfnetServerApplicationTests extends ServerIntegrationTest {
 
 	@Autowired
 	WebTestClient client;
@@ -63,7 +46,7 @@ class BpfnetServerApplicationTests {
 
 	@Test
 	void theDatabaseIsAFileInTheDataDirectory() {
-		assertThat(dataDir.resolve("bpfnet.mv.db")).exists();
+		assertThat(DATA_DIR.resolve("bpfnet.mv.db")).exists();
 	}
 
 }

@@ -51,6 +51,21 @@ public final class TestUsers {
 		return token;
 	}
 
+	/**
+	 * A fresh data directory under {@code target/test-data} (usable in static
+	 * initialisers, unlike {@code @TempDir} with a per-class test lifecycle).
+	 */
+	public static java.nio.file.Path newDataDir() {
+		try {
+			java.nio.file.Path base = java.nio.file.Files
+				.createDirectories(java.nio.file.Path.of("target", "test-data"));
+			return java.nio.file.Files.createTempDirectory(base.toAbsolutePath(), "data-");
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
 	/** A test resource as text. */
 	public static String resource(String path) {
 		try {

@@ -8,6 +8,8 @@ import dev.bpfnet.engine.datapath.Engine;
 import dev.bpfnet.engine.packet.PacketFactory;
 import dev.bpfnet.engine.packet.PacketSpec;
 import dev.bpfnet.engine.traffic.FrameSource;
+import dev.bpfnet.engine.traffic.ReplayFile;
+import dev.bpfnet.engine.traffic.ReplayTiming;
 
 /**
  * Puts frames into a run: a replayed capture ({@link ReplayFile}) with its timing, or a
@@ -25,76 +27,6 @@ public final class Injection {
 	}
 
 	/**
-	 * How replayed frames are spaced.
-	 *
-	 * @param mode original, scaled or fixed rate
-	 * @param factor for {@link Mode#SCALE}: gaps are multiplied by it (2 = half speed),
-	 * {@code > 0}
-	 * @param ratePps for {@link Mode#RATE}: frames per second, {@code >= 1}
-	 */
-	public record Timing(Mode mode, double factor, long ratePps) {
-
-		/** Timing modes. */
-		public enum Mode {
-
-			/** The file's gaps, as captured ({@code tcpreplay} default). */
-			ORIGINAL,
-			/** The file's gaps times {@link Timing#factor()}. */
-			SCALE,
-			/** One frame every {@code 1 / ratePps} s, ignoring the file's times. */
-			RATE
-
-		}
-
-		public Timing {
-			if (mode == null) {
-				throw new IllegalArgumentException("timing: expected original, scale or rate, got none");
-			}
-			if (mode == Mode.SCALE && !(factor > 0 && factor < 1e6)) {
-				throw new IllegalArgumentException("timing.factor: expected a number > 0, got " + factor);
-			}
-			if (mode == Mode.RATE && ratePps < 1) {
-				throw new IllegalArgumentException("timing.rate: expected >= 1 frame per second, got " + ratePps);
-			}
-		}
-
-		/** The file's own gaps. */
-		public static Timing original() {
-			return new Timing(Mode.ORIGINAL, 1, 0);
-		}
-
-		/** Gaps times {@code factor}. */
-		public static Timing scale(double factor) {
-			return new Timing(Mode.SCALE, factor, 0);
-		}
-
-		/** A fixed rate. */
-		public static Timing rate(long pps) {
-			return new Timing(Mode.RATE, 1, pps);
-		}
-
-	}
-
-	/**
-	 * The absolute send times of a file's frames: the first at {@code startNs}, the
-	 * others by the timing. Frames captured out of order (a later frame with an earlier
-	 * timestamp) are sent right after the previous one.
-	 */
-	public static long[] times(ReplayFile file, Timing timing, long startNs) {
-		List<ReplayFile.Frame> frames = file.frames();
-		long[] t = new long[frames.size()];
-		for (int i = 0; i < t.length; i++) {
-			long at = switch (timing.mode()) {
-				case ORIGINAL -> startNs + (frames.get(i).timeNs() - frames.get(0).timeNs());
-				case SCALE -> startNs + Math.round((frames.get(i).timeNs() - frames.get(0).timeNs()) * timing.factor());
-				case RATE -> startNs + Math.round(i * 1e9 / timing.ratePps());
-			};
-			t[i] = (i > 0) ? Math.max(at, t[i - 1]) : at;
-		}
-		return t;
-	}
-
-	/**
 	 * Replays a file.
 	 * @param engine the run (not modified if anything is wrong)
 	 * @param name the sending task's name
@@ -106,12 +38,12 @@ public final class Injection {
 	 * @return the source, added to the engine
 	 */
 	public static FrameSource replay(Engine engine, String name, ReplayFile file, FrameSource.Target target,
-			Timing timing, long startNs, int cpu) {
+			ReplayTiming timing, long startNs, int cpu) {
 		List<byte[]> frames = new ArrayList<>(file.frames().size());
 		for (ReplayFile.Frame f : file.frames()) {
 			frames.add(f.data());
 		}
-		return engine.addFrameSource(name, cpu, target, times(file, timing, startNs), frames);
+		return engine.addFrameSource(name, cpu, target, timing.times(file, startNs), frames);
 	}
 
 	/**
@@ -147,7 +79,7 @@ public final class Injection {
 		}
 		byte[] frame = PacketFactory.build(spec);
 		if (spec.ethernet() == null) {
-			frame = ReplayFile.toEthernet(java.nio.file.Path.of("packet"), 0, ReplayFile.DLT_RAW, frame);
+			frame = ReplayFile.rawIpToEthernet(frame);
 		}
 		long[] times = new long[(int) count];
 		for (int i = 0; i < times.length; i++) {

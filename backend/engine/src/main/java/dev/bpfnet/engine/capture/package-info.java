@@ -12,7 +12,7 @@
  * and fate.</li>
  * <li>{@link dev.bpfnet.engine.capture.PerfettoExporter}: Chrome/Perfetto trace-event
  * JSON, streamed.</li>
- * <li>{@link dev.bpfnet.engine.capture.ReplayFile}: pcap/pcapng read through libpcap,
+ * <li>{@link dev.bpfnet.engine.traffic.ReplayFile}: pcap/pcapng read through libpcap,
  * link types Ethernet, raw IP, SLL and SLL2, with limits;
  * {@link dev.bpfnet.engine.capture.Injection} turns it, or crafted packets, into a
  * {@link dev.bpfnet.engine.traffic.FrameSource} of an

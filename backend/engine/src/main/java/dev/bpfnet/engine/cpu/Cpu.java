@@ -438,6 +438,20 @@ public final class Cpu {
 		ensureKick();
 	}
 
+	/**
+	 * {@link #raiseIrq} at a later simulated time: an interrupt sent from elsewhere (an
+	 * IPI from another CPU) that takes {@code atNs - now} to arrive.
+	 * @param atNs arrival time, not before the simulator's time
+	 * @param handler the handler
+	 * @param arg its argument
+	 */
+	public void raiseIrqAt(long atNs, IrqHandler handler, long arg) {
+		if (handler == null) {
+			throw new IllegalArgumentException("handler must not be null");
+		}
+		this.sim.scheduleAt(Math.max(atNs, this.sim.now()), (s, a) -> raiseIrq(handler, arg), 0);
+	}
+
 	private boolean deferToKsoftirqd() {
 		return this.params.softirqPolicy() == SchedParams.SoftirqPolicy.PRE_6_5 && this.ksoftirqd.isRunnable();
 	}

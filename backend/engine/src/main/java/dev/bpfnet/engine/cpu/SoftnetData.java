@@ -24,11 +24,20 @@ import dev.bpfnet.engine.trace.Function;
  * {@code input_pkt_queue}; the splice is then a counter update.
  *
  * <p>
- * <b>RPS hook.</b> RPS is off: {@link #netifRx} enqueues to the calling CPU's backlog
- * ({@code netif_rx_internal} without {@code get_rps_cpu}). Adding RPS means choosing the
- * target CPU there, charging {@code ENQUEUE_TO_BACKLOG_RPS}, and scheduling the remote
- * enqueue plus {@code napi_schedule_rps}'s IPI at the cursor +
- * {@code SchedParams.ipiDeliveryNs()} on the target CPU ({@code net_rps_send_ipi}).
+ * <b>RPS.</b> {@link #netifRx} and {@link #netifRxUnlocked} enqueue to the calling CPU's
+ * backlog ({@code netif_rx_internal} without an RPS map). The caller that has chosen a
+ * CPU with {@code get_rps_cpu} calls {@link #enqueueToBacklog(Cpu, Skb)} on that CPU's
+ * {@code softnet_data} from its own chain: the skb joins the remote
+ * {@code input_pkt_queue} at once (under the remote lock in the kernel), traced and
+ * charged ({@code ENQUEUE_TO_BACKLOG_RPS}) on the caller. If the remote backlog NAPI was
+ * idle, {@code napi_schedule_rps} sets its {@code NAPI_STATE_SCHED}, puts the remote
+ * {@code softnet_data} on the caller's {@code rps_ipi_list} and raises NET_RX on the
+ * caller; the caller's {@code net_rx_action} ends with
+ * {@code net_rps_action_and_irq_enable}, which sends the IPI ({@code net_rps_send_ipi} →
+ * {@code smp_call_function_single_async}). The IPI reaches the remote CPU
+ * {@code SchedParams.ipiDeliveryNs()} later (plus the idle exit if it is idle), where
+ * {@code rps_trigger_softirq} runs in hard IRQ context ({@code RPS_TRIGGER_SOFTIRQ}) and
+ * {@code ____napi_schedule}s the backlog; NET_RX runs at its {@code irq_exit}.
  *
  * <p>
  * Queue depth in trace events is the whole backlog (both queues). Allocation-free on the
@@ -87,6 +96,22 @@ public final class SoftnetData {
 	private long timeSqueeze;
 
 	private long netRxActions;
+
+	/**
+	 * {@code NAPI_STATE_SCHED} set by a remote {@code napi_schedule_rps}, IPI pending.
+	 */
+	private boolean backlogIpiPending;
+
+	/** {@code sd->in_net_rx_action}. */
+	private boolean inNetRxAction;
+
+	/** {@code sd->rps_ipi_list}: remote backlogs to kick at the end of net_rx_action. */
+	private final ArrayDeque<SoftnetData> rpsIpiList = new ArrayDeque<>();
+
+	/** {@code sd->received_rps}: RPS IPIs taken. */
+	private long receivedRps;
+
+	private final IrqHandler rpsTrigger = (c, arg) -> rpsTriggerSoftirq(c);
 
 	SoftnetData(Cpu cpu, int queueId, int maxBacklog, int weight) {
 		this.cpu = cpu;
@@ -180,6 +205,11 @@ public final class SoftnetData {
 		return this.netRxActions;
 	}
 
+	/** {@code sd->received_rps}: RPS IPIs this CPU took (softnet_stat column 10). */
+	public long receivedRps() {
+		return this.receivedRps;
+	}
+
 	/** NAPIs on the poll list. */
 	public int pollListLength() {
 		return this.pollList.size();
@@ -233,24 +263,91 @@ public final class SoftnetData {
 	 * @return {@link #NET_RX_SUCCESS} or {@link #NET_RX_DROP}
 	 */
 	public int enqueueToBacklog(Skb skb) {
+		return enqueueToBacklog(this.cpu, skb);
+	}
+
+	/**
+	 * {@code enqueue_to_backlog(skb, cpu)} called from {@code caller}'s chain for this
+	 * CPU's backlog: on this CPU as {@link #enqueueToBacklog(Skb)}; from another CPU
+	 * (RPS) traced and charged on the caller ({@code ENQUEUE_TO_BACKLOG_RPS}, which
+	 * includes the later IPI send), scheduling this backlog with
+	 * {@code napi_schedule_rps} (see the class documentation). Call with the caller in
+	 * interrupt or BH-disabled context.
+	 * @param caller the CPU running the call chain
+	 * @param skb the skb
+	 * @return {@link #NET_RX_SUCCESS} or {@link #NET_RX_DROP}
+	 */
+	public int enqueueToBacklog(Cpu caller, Skb skb) {
+		boolean remote = caller != this.cpu;
+		int cost = remote ? CostModel.Id.ENQUEUE_TO_BACKLOG_RPS : CostModel.Id.ENQUEUE_TO_BACKLOG;
 		int qlen = inputQueueLength();
 		if (qlen <= this.maxBacklog) {
 			this.ring[(this.head + this.size) & this.mask] = skb;
 			this.size++;
 			this.enqueued++;
-			this.cpu.trace(Function.ENQUEUE_TO_BACKLOG, skb, this.queueId, this.size, DropReason.NOT_DROPPED_YET);
-			this.cpu.spend(CostModel.Id.ENQUEUE_TO_BACKLOG, 0);
-			if (qlen == 0 && napiSchedule(this.backlog)) {
-				this.cpu.trace(Function.NAPI_SCHEDULE_RPS, skb, this.queueId, this.size, DropReason.NOT_DROPPED_YET);
+			caller.trace(Function.ENQUEUE_TO_BACKLOG, skb, this.queueId, this.size, DropReason.NOT_DROPPED_YET);
+			caller.spend(cost, 0);
+			if (qlen == 0) {
+				if (!remote) {
+					if (napiSchedule(this.backlog)) {
+						caller.trace(Function.NAPI_SCHEDULE_RPS, skb, this.queueId, this.size,
+								DropReason.NOT_DROPPED_YET);
+					}
+				}
+				else if (!backlogScheduled()) {
+					// napi_schedule_rps, sd != mysd: IPI at the end of the caller's
+					// net_rx_action
+					this.backlogIpiPending = true;
+					caller.softnet().rpsIpiList.addLast(this);
+					caller.trace(Function.NAPI_SCHEDULE_RPS, skb, this.queueId, this.size, DropReason.NOT_DROPPED_YET);
+					if (!caller.softnet().inNetRxAction) {
+						caller.raiseSoftirq(Cpu.NET_RX_SOFTIRQ);
+					}
+				}
 			}
 			return NET_RX_SUCCESS;
 		}
 		this.dropped++;
-		this.cpu.trace(Function.ENQUEUE_TO_BACKLOG, skb, this.queueId, this.size, DropReason.NOT_DROPPED_YET);
-		this.cpu.spend(CostModel.Id.ENQUEUE_TO_BACKLOG, 0);
-		this.cpu.trace(Function.KFREE_SKB_REASON, skb, this.queueId, this.size, DropReason.CPU_BACKLOG);
-		this.cpu.spend(CostModel.Id.KFREE_SKB_REASON, 0);
+		caller.trace(Function.ENQUEUE_TO_BACKLOG, skb, this.queueId, this.size, DropReason.NOT_DROPPED_YET);
+		caller.spend(cost, 0);
+		caller.trace(Function.KFREE_SKB_REASON, skb, this.queueId, this.size, DropReason.CPU_BACKLOG);
+		caller.spend(CostModel.Id.KFREE_SKB_REASON, 0);
 		return NET_RX_DROP;
+	}
+
+	/** {@code NAPI_STATE_SCHED} of the backlog NAPI. */
+	private boolean backlogScheduled() {
+		return this.backlogIpiPending || (this.polling == this.backlog && !this.pollingCompleted)
+				|| this.pollList.contains(this.backlog) || this.list.contains(this.backlog)
+				|| this.repoll.contains(this.backlog);
+	}
+
+	/**
+	 * {@code net_rps_action_and_irq_enable}: sends the IPI of every remote backlog this
+	 * CPU scheduled ({@code net_rps_send_ipi}, traced on this CPU with the remote
+	 * backlog's queue); each arrives {@code ipiDeliveryNs} later.
+	 */
+	private void netRpsAction(Cpu c) {
+		SoftnetData remote;
+		while ((remote = this.rpsIpiList.pollFirst()) != null) {
+			c.trace(Function.NET_RPS_SEND_IPI, null, remote.queueId, remote.size, DropReason.NOT_DROPPED_YET);
+			remote.cpu.raiseIrqAt(c.now() + c.params().ipiDeliveryNs(), remote.rpsTrigger, 0);
+		}
+	}
+
+	/**
+	 * {@code rps_trigger_softirq}, the IPI's CSD callback on this CPU (hard IRQ):
+	 * {@code ____napi_schedule} of the backlog ({@code napi_schedule} traced with the
+	 * backlog's queue), NET_RX raised for {@code irq_exit}; cost
+	 * {@code RPS_TRIGGER_SOFTIRQ}.
+	 */
+	private void rpsTriggerSoftirq(Cpu c) {
+		c.spend(CostModel.Id.RPS_TRIGGER_SOFTIRQ, 0);
+		this.receivedRps++;
+		this.backlogIpiPending = false;
+		if (napiSchedule(this.backlog)) {
+			c.trace(Function.NAPI_SCHEDULE, null, this.queueId, this.size, DropReason.NOT_DROPPED_YET);
+		}
 	}
 
 	// =====================================================================
@@ -265,8 +362,8 @@ public final class SoftnetData {
 	 * @return {@code true} if it was scheduled now, {@code false} if it already was
 	 */
 	public boolean napiSchedule(Napi napi) {
-		if ((napi == this.polling && !this.pollingCompleted) || this.pollList.contains(napi) || this.list.contains(napi)
-				|| this.repoll.contains(napi)) {
+		if ((napi == this.backlog && this.backlogIpiPending) || (napi == this.polling && !this.pollingCompleted)
+				|| this.pollList.contains(napi) || this.list.contains(napi) || this.repoll.contains(napi)) {
 			return false;
 		}
 		this.pollList.addLast(napi);
@@ -297,6 +394,7 @@ public final class SoftnetData {
 	 */
 	void netRxAction(Cpu c) {
 		this.netRxActions++;
+		this.inNetRxAction = true;
 		c.trace(Function.NET_RX_ACTION, null);
 		long timeLimit = c.now() + c.params().netdevBudgetTimeNs();
 		int budget = c.params().netdevBudget();
@@ -328,6 +426,8 @@ public final class SoftnetData {
 		if (!this.pollList.isEmpty()) {
 			c.raiseSoftirq(Cpu.NET_RX_SOFTIRQ);
 		}
+		this.inNetRxAction = false;
+		netRpsAction(c);
 	}
 
 	/**

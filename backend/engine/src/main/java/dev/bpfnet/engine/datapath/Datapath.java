@@ -31,6 +31,7 @@ import dev.bpfnet.engine.hook.ExecMode;
 import dev.bpfnet.engine.hook.HookEnv;
 import dev.bpfnet.engine.hook.HookHost;
 import dev.bpfnet.engine.hook.HookProgram;
+import dev.bpfnet.engine.hook.ObjectSource;
 import dev.bpfnet.engine.hook.HookResult;
 import dev.bpfnet.engine.hook.NetkitSlot;
 import dev.bpfnet.engine.hook.ProgramLoader;
@@ -267,7 +268,20 @@ public final class Datapath {
 	 * @throws dev.bpfnet.engine.hook.ProgramLoadException if a program cannot be loaded
 	 */
 	public Datapath(TopologyDocument doc, String nodeName, Path objectBase, Options options) {
-		this(doc, nodeName, objectBase, options, Shared.single(doc, nodeName));
+		this(doc, nodeName, ObjectSource.directory(objectBase), options, Shared.single(doc, nodeName));
+	}
+
+	/**
+	 * Builds the datapath of {@code nodeName}, reading program objects from a source.
+	 * @param doc the topology
+	 * @param nodeName the node to build
+	 * @param objects gives the bytes of the programs' {@code object}s
+	 * @param options mode, trace sink, parameters
+	 * @throws IllegalArgumentException if the node does not exist
+	 * @throws dev.bpfnet.engine.hook.ProgramLoadException if a program cannot be loaded
+	 */
+	public Datapath(TopologyDocument doc, String nodeName, ObjectSource objects, Options options) {
+		this(doc, nodeName, objects, options, Shared.single(doc, nodeName));
 	}
 
 	/**
@@ -286,10 +300,10 @@ public final class Datapath {
 
 	}
 
-	Datapath(TopologyDocument doc, String nodeName, Path objectBase, Options options, Shared shared) {
+	Datapath(TopologyDocument doc, String nodeName, ObjectSource objects, Options options, Shared shared) {
 		this.doc = Objects.requireNonNull(doc, "doc");
 		this.node = Objects.requireNonNull(nodeName, "nodeName");
-		Objects.requireNonNull(objectBase, "objectBase");
+		Objects.requireNonNull(objects, "objects");
 		Objects.requireNonNull(options, "options");
 		Node n = doc.node(nodeName)
 			.orElseThrow(() -> new IllegalArgumentException("node: no node called " + nodeName + " in " + doc.name()));
@@ -320,7 +334,7 @@ public final class Datapath {
 		}, (params, flags) -> this.fibs[this.fibNs].fibLookup(params, flags, this.fibLen),
 				ifindex -> this.fibs[this.fibNs].namespace().device(ifindex) != null);
 		this.envs = HookEnv.perCpu(n.cpus(), host, doc.seed(), this.costs);
-		this.programs = loadPrograms(objectBase, n.cpus(), options.mode());
+		this.programs = loadPrograms(objects, n.cpus(), options.mode());
 		for (int c = 0; c < n.cpus(); c++) {
 			Cpu cpu = this.cpus.cpu(c);
 			cpu.softnet().setRxHandler((cc, skb) -> receiveFromBacklog(cc, (Packet) skb.payload()));
@@ -403,6 +417,7 @@ public final class Datapath {
 						NetDevice d = new NetDevice(info, NetDevice.Kind.VETH, ns.id(), path,
 								rxDelivery(veth, view.peerEnd()) == VethDevice.RxDelivery.DIRECT, null, null, null,
 								null, TraceSink.NO_ID, TraceSink.NO_ID, 0, Id.QDISC_NOQUEUE);
+						d.rpsMap = rpsMap(view.peerEnd() ? veth.peer().rpsCpus() : veth.rpsCpus());
 						if (view.peerEnd() ? veth.peer().gro() : veth.gro()) {
 							int qid = nextQueue++;
 							this.names.register(Names.Kind.QUEUE, qid, path + "/xdp_ring");
@@ -421,8 +436,10 @@ public final class Datapath {
 							slots.put(primaryId, slot);
 						}
 						BpfnetDevice.Scrub scrub = info.bpfnetPrimary() ? nk.scrub() : nk.peerScrub();
-						out[info.deviceId()] = new NetDevice(info, NetDevice.Kind.BPFNET, ns.id(), path, false, slot,
-								scrub, null, null, TraceSink.NO_ID, TraceSink.NO_ID, 0, Id.QDISC_NOQUEUE);
+						NetDevice d = new NetDevice(info, NetDevice.Kind.BPFNET, ns.id(), path, false, slot, scrub,
+								null, null, TraceSink.NO_ID, TraceSink.NO_ID, 0, Id.QDISC_NOQUEUE);
+						d.rpsMap = rpsMap(info.bpfnetPrimary() ? nk.rpsCpus() : nk.peer().rpsCpus());
+						out[info.deviceId()] = d;
 					}
 					case NIC -> {
 						NicDevice nic = (NicDevice) decl;
@@ -441,6 +458,7 @@ public final class Datapath {
 						int irqCpu = Math.min(nic.irqCpu(), cpuCount - 1);
 						NetDevice d = new NetDevice(info, NetDevice.Kind.NIC, ns.id(), path, false, null, null, q, ring,
 								qid, rid, irqCpu, costId);
+						d.rpsMap = rpsMap(nic.rpsCpus());
 						ring.setListener(new TxRing.Listener<Packet>() {
 							@Override
 							public void woken(long nowNs) {
@@ -467,12 +485,17 @@ public final class Datapath {
 		return out;
 	}
 
+	/** {@code rps_map->cpus}: the mask's CPUs in order, or {@code null} for RPS off. */
+	private static int[] rpsMap(dev.bpfnet.engine.topology.CpuMask mask) {
+		return mask.isEmpty() ? null : mask.cpus().stream().mapToInt(Integer::intValue).toArray();
+	}
+
 	/** How frames are received on this end of a veth pair. */
 	private static VethDevice.RxDelivery rxDelivery(VethDevice veth, boolean peerEnd) {
 		return peerEnd ? veth.peer().rxDelivery() : veth.rxDelivery();
 	}
 
-	private SortedMap<String, HookProgram> loadPrograms(Path base, int cpuCount, ExecMode mode) {
+	private SortedMap<String, HookProgram> loadPrograms(ObjectSource objects, int cpuCount, ExecMode mode) {
 		TreeSet<String> wanted = new TreeSet<>();
 		for (Attach a : this.doc.attach()) {
 			if (a.device().node().equals(this.node)) {
@@ -484,7 +507,7 @@ public final class Datapath {
 			refs.add(this.doc.program(name)
 				.orElseThrow(() -> new IllegalArgumentException("attach: no program called " + name)));
 		}
-		ProgramLoader loader = new ProgramLoader(base::resolve,
+		ProgramLoader loader = new ProgramLoader(objects,
 				ref -> this.netns.device(DeviceRef.of(ref))
 					.orElseThrow(() -> new IllegalArgumentException("no device " + ref + " on node " + this.node))
 					.ifindex(),
@@ -1208,7 +1231,7 @@ public final class Datapath {
 		NicRx.Config cfg = NicRx.Config.of(rxRing, this.cpus.params(), devId, nsId, rxQueueId, d.ringQueueId);
 		NicRx<Packet> rx = new NicRx<>(cpu, cfg, (c, frame) -> buildSkb(c, d, frame), (c, skb) -> {
 			this.current = c;
-			netifReceiveSkbCore(c, d, (Packet) skb.payload());
+			napiReceive(c, d, (Packet) skb.payload());
 		});
 		rx.setTxCleaner(new TxRingCleaner<>(d.ring, TxRingCleaner.DEFAULT_BUDGET, devId, nsId, d.ringQueueId,
 				this.txCompleted));
@@ -1414,7 +1437,7 @@ public final class Datapath {
 					TraceSink.NO_VERDICT, DropReason.NOT_DROPPED_YET);
 			cpu.spend(Id.NAPI_GRO_RECEIVE, p.len());
 			done++;
-			netifReceiveSkbCore(cpu, d, p);
+			napiReceive(cpu, d, p);
 		}
 		if (done < budget) {
 			cpu.softnet().napiComplete(rq);
@@ -1494,6 +1517,12 @@ public final class Datapath {
 	 * current CPU's backlog, on the device the skb is on.
 	 */
 	private void netifRx(Cpu cpu, Packet p) {
+		NetDevice dev = this.devices[p.skb().deviceId() - this.deviceBase];
+		int target = getRpsCpu(dev, p);
+		if (target >= 0) {
+			netifRxRps(cpu, p, this.cpus.cpu(target).softnet());
+			return;
+		}
 		SoftnetData sd = cpu.softnet();
 		if (cpu.inInterrupt()) {
 			ev(cpu, Function.NETIF_RX_UNLOCKED, p);
@@ -1503,6 +1532,71 @@ public final class Datapath {
 			ev(cpu, Function.NETIF_RX, p);
 			sd.netifRx(p.skb());
 		}
+	}
+
+	/**
+	 * {@code netif_rx}/{@code __netif_rx} on a device with an RPS map:
+	 * {@code netif_rx_internal} (traced with the chosen CPU's backlog queue) →
+	 * {@code enqueue_to_backlog} on that CPU, which may be this one; see
+	 * {@link SoftnetData} for the IPI.
+	 */
+	private void netifRxRps(Cpu cpu, Packet p, SoftnetData target) {
+		boolean bh = !cpu.inInterrupt();
+		ev(cpu, bh ? Function.NETIF_RX : Function.NETIF_RX_UNLOCKED, p);
+		if (bh) {
+			cpu.localBhDisable();
+		}
+		ev(cpu, Function.NETIF_RX_INTERNAL, p, p.skb().deviceId(), p.skb().netnsId(), target.queueId(),
+				target.backlogLength(), TraceSink.NO_VERDICT, DropReason.NOT_DROPPED_YET);
+		target.enqueueToBacklog(cpu, p.skb());
+		if (bh) {
+			cpu.localBhEnable();
+		}
+	}
+
+	/**
+	 * {@code get_rps_cpu} (net/core/dev.c) for the device's receive queue 0 without RFS
+	 * ({@code rps_sock_flow_table} unset): {@code map->cpus[reciprocal_scale(hash,
+	 * map->len)]}, or -1 (no map, or hash 0). Simplification: the kernel's
+	 * {@code skb_get_hash} is a keyed hash of the flow keys with a boot-random key; here
+	 * it is the packet's flow hash through a fixed 32-bit finaliser (MurmurHash3
+	 * {@code fmix32}), so the steering is deterministic per seed-independent flow.
+	 * @return the CPU index, or -1 for "this CPU, no RPS"
+	 */
+	private static int getRpsCpu(NetDevice dev, Packet p) {
+		int[] map = dev.rpsMap;
+		if (map == null) {
+			return -1;
+		}
+		int h = p.flowHash();
+		h ^= h >>> 16;
+		h *= 0x85ebca6b;
+		h ^= h >>> 13;
+		h *= 0xc2b2ae35;
+		h ^= h >>> 16;
+		if (h == 0) {
+			return -1;
+		}
+		return map[(int) (((h & 0xFFFF_FFFFL) * map.length) >>> 32)];
+	}
+
+	/**
+	 * The end of a NAPI receive ({@code napi_gro_receive} → {@code gro_normal_one} →
+	 * {@code netif_receive_skb_list_internal}) for a NIC or a veth in NAPI mode: with an
+	 * RPS map, {@code get_rps_cpu} → {@code enqueue_to_backlog} on the chosen CPU (even
+	 * this one; traced as {@code netif_receive_skb_list_internal} with that backlog's
+	 * queue); without, {@code __netif_receive_skb_core} at once.
+	 */
+	private void napiReceive(Cpu cpu, NetDevice dev, Packet p) {
+		int target = getRpsCpu(dev, p);
+		if (target < 0) {
+			netifReceiveSkbCore(cpu, dev, p);
+			return;
+		}
+		SoftnetData sd = this.cpus.cpu(target).softnet();
+		ev(cpu, Function.NETIF_RECEIVE_SKB_LIST, p, p.skb().deviceId(), p.skb().netnsId(), sd.queueId(),
+				sd.backlogLength(), TraceSink.NO_VERDICT, DropReason.NOT_DROPPED_YET);
+		sd.enqueueToBacklog(cpu, p.skb());
 	}
 
 	/**

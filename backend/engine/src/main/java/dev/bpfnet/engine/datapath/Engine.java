@@ -9,6 +9,7 @@ import java.util.Objects;
 import dev.bpfnet.engine.cpu.Cpu;
 import dev.bpfnet.engine.cpu.CpuSet;
 import dev.bpfnet.engine.cpu.Skb;
+import dev.bpfnet.engine.hook.ObjectSource;
 import dev.bpfnet.engine.nic.NicRx;
 import dev.bpfnet.engine.nic.Wire;
 import dev.bpfnet.engine.sim.SimRandom;
@@ -26,6 +27,8 @@ import dev.bpfnet.engine.trace.Names;
 import dev.bpfnet.engine.traffic.Endpoint;
 import dev.bpfnet.engine.traffic.FrameSender;
 import dev.bpfnet.engine.traffic.FrameSource;
+import dev.bpfnet.engine.traffic.ReplayFile;
+import dev.bpfnet.engine.traffic.ReplayTiming;
 import dev.bpfnet.engine.traffic.PacketSender;
 import dev.bpfnet.engine.traffic.TrafficEnv;
 import dev.bpfnet.engine.traffic.TrafficPlan;
@@ -100,8 +103,20 @@ public final class Engine implements TrafficResolver, PacketSender, FrameSender 
 	 * @throws dev.bpfnet.engine.hook.ProgramLoadException if a program cannot be loaded
 	 */
 	public Engine(TopologyDocument doc, Path objectBase, Datapath.Options options) {
+		this(doc, ObjectSource.directory(objectBase), options);
+	}
+
+	/**
+	 * Builds every node and wire of the document, reading program objects from a source.
+	 * @param doc the topology
+	 * @param objects gives the bytes of the programs' {@code object}s
+	 * @param options mode, trace sink (shared by every node), parameters
+	 * @throws IllegalArgumentException if a wire end is not a NIC
+	 * @throws dev.bpfnet.engine.hook.ProgramLoadException if a program cannot be loaded
+	 */
+	public Engine(TopologyDocument doc, ObjectSource objects, Datapath.Options options) {
 		this.doc = Objects.requireNonNull(doc, "doc");
-		Objects.requireNonNull(objectBase, "objectBase");
+		Objects.requireNonNull(objects, "objects");
 		Objects.requireNonNull(options, "options");
 		int totalCpus = 0;
 		for (Node n : doc.nodes()) {
@@ -119,7 +134,7 @@ public final class Engine implements TrafficResolver, PacketSender, FrameSender 
 			Node n = doc.nodes().get(k);
 			Datapath.Shared shared = new Datapath.Shared(this.sim, this.accounting, this.names, this.skbIds, firstCpu,
 					k * TASKS_PER_NODE, queueBase, deviceBase, nsBase);
-			Datapath dp = new Datapath(doc, n.name(), objectBase, options, shared);
+			Datapath dp = new Datapath(doc, n.name(), objects, options, shared);
 			built.add(dp);
 			this.deviceBases[k] = deviceBase;
 			firstCpu += n.cpus();
@@ -153,6 +168,40 @@ public final class Engine implements TrafficResolver, PacketSender, FrameSender 
 				this.names.register(Names.Kind.TASK, tasks.get(i).id(), dp.node() + "/" + tasks.get(i).name());
 			}
 		}
+		for (int k = 0; k < doc.traffic().size(); k++) {
+			if (doc.traffic().get(k) instanceof dev.bpfnet.engine.topology.Traffic.Replay r) {
+				addReplay("traffic[" + k + "]", r, objectBase);
+			}
+		}
+	}
+
+	/**
+	 * A {@code kind: replay} traffic entry: the file (relative to {@code objectBase}, the
+	 * document's directory) read and converted by {@link ReplayFile}, sent into the
+	 * device by a {@link FrameSource}.
+	 * @throws IllegalArgumentException {@code traffic[k].file: ...} for a file that
+	 * cannot be replayed
+	 */
+	private void addReplay(String path, dev.bpfnet.engine.topology.Traffic.Replay r, Path objectBase) {
+		ReplayFile file;
+		try {
+			file = ReplayFile.read(objectBase.resolve(r.file()),
+					new ReplayFile.Options(ReplayFile.DEFAULT_MAX_BYTES, ReplayFile.DEFAULT_MAX_FRAMES, r.truncate()));
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalArgumentException(path + ".file: " + ex.getMessage(), ex);
+		}
+		ReplayTiming timing = switch (r.timing()) {
+			case "scale" -> ReplayTiming.scale(r.factor());
+			case "rate" -> ReplayTiming.rate(r.rate().perSecond());
+			default -> ReplayTiming.original();
+		};
+		List<byte[]> frames = new ArrayList<>(file.frames().size());
+		for (ReplayFile.Frame f : file.frames()) {
+			frames.add(f.data());
+		}
+		addFrameSource(r.name(), r.cpu(), FrameSource.Target.device(r.device()), timing.times(file, r.startNs()),
+				frames);
 	}
 
 	private NicRx<Packet> plug(Wire<Packet> wire, int side, dev.bpfnet.engine.topology.DeviceRef ref, int rxQueue) {
@@ -270,6 +319,16 @@ public final class Engine implements TrafficResolver, PacketSender, FrameSender 
 		if (durationNs < 0) {
 			throw new IllegalArgumentException("durationNs must be >= 0, was " + durationNs);
 		}
+		start();
+		this.sim.runUntil(this.sim.now() + durationNs);
+	}
+
+	/**
+	 * Starts the document's traffic (schedules its first events) without running
+	 * anything, for drivers that step the {@link #simulator()} themselves; later calls
+	 * and {@link #run} do not start it again.
+	 */
+	public void start() {
 		if (!this.started) {
 			this.started = true;
 			this.plan.start();
@@ -277,7 +336,6 @@ public final class Engine implements TrafficResolver, PacketSender, FrameSender 
 				f.start();
 			}
 		}
-		this.sim.runUntil(this.sim.now() + durationNs);
 	}
 
 	// ---- TrafficResolver and PacketSender ----

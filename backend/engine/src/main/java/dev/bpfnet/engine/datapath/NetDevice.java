@@ -66,6 +66,12 @@ public final class NetDevice {
 	// veth
 	final boolean rxDirect;
 
+	/**
+	 * {@code rps_map->cpus} of the receive queue ({@code rps_cpus}), or {@code null} when
+	 * RPS is off.
+	 */
+	int[] rpsMap;
+
 	/** veth in NAPI/GRO mode: the receive queue this end's peer produces into. */
 	VethRq rq;
 

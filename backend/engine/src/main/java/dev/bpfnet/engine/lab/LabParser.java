@@ -142,14 +142,15 @@ public final class LabParser {
 		Node d = m.get("duration");
 		if (d != null) {
 			if (d instanceof Scalar s) {
-				try {
-					duration = Units.parseDuration(s.text());
-					if (duration <= 0 || duration > 1_000_000_000L) {
-						problem("duration", d, "must be more than 0 and at most 1s, got " + s.text());
-					}
-				}
-				catch (IllegalArgumentException ex) {
+				long parsed = parseDuration(s.text());
+				if (parsed < 0) {
 					problem("duration", d, "expected a duration like 10ms, got \"" + s.text() + "\"");
+				}
+				else if (parsed == 0 || parsed > 1_000_000_000L) {
+					problem("duration", d, "must be more than 0 and at most 1s, got " + s.text());
+				}
+				else {
+					duration = parsed;
 				}
 			}
 			else {
@@ -202,9 +203,9 @@ public final class LabParser {
 					}
 					catch (TopologyException ex) {
 						for (Problem tp : ex.problems()) {
-							this.problems.add(new Problem(path + ".topology", topo + ": " + tp.toString(),
-									OptionalInt.of(r.get("topology").line()),
-									OptionalInt.of(r.get("topology").column())));
+							String where = tp.line().isPresent() ? " (" + topo + " line " + tp.line().getAsInt()
+									+ ", column " + tp.column().orElse(0) + ")" : "";
+							problem(path + ".topology", r.get("topology"), topo + ": " + tp.text() + where);
 						}
 					}
 				}
@@ -487,9 +488,12 @@ public final class LabParser {
 				return f;
 			}
 		}
+		int limit = Math.max(2, name.length() / 3);
 		List<String> near = Arrays.stream(Function.values())
 			.map(Function::kernelName)
-			.filter(k -> k.contains(name) || name.contains(k) || common(k, name) >= Math.min(6, name.length()))
+			.filter(k -> distance(k, name) <= limit)
+			.sorted(java.util.Comparator.comparingInt((String k) -> distance(k, name)))
+			.limit(3)
 			.toList();
 		problem(path + ".function", c.get("function"),
 				"unknown kernel function \"" + name + "\"" + (near.isEmpty() ? "" : ", did you mean " + near + "?")
@@ -497,12 +501,24 @@ public final class LabParser {
 		return null;
 	}
 
-	private static int common(String a, String b) {
-		int n = 0;
-		while (n < a.length() && n < b.length() && a.charAt(n) == b.charAt(n)) {
-			n++;
+	/** Levenshtein distance, for "did you mean". */
+	static int distance(String a, String b) {
+		int[] prev = new int[b.length() + 1];
+		int[] cur = new int[b.length() + 1];
+		for (int j = 0; j <= b.length(); j++) {
+			prev[j] = j;
 		}
-		return n;
+		for (int i = 1; i <= a.length(); i++) {
+			cur[0] = i;
+			for (int j = 1; j <= b.length(); j++) {
+				int sub = prev[j - 1] + ((a.charAt(i - 1) == b.charAt(j - 1)) ? 0 : 1);
+				cur[j] = Math.min(sub, Math.min(prev[j], cur[j - 1]) + 1);
+			}
+			int[] t = prev;
+			prev = cur;
+			cur = t;
+		}
+		return prev[b.length()];
 	}
 
 	private Metric metric(MapNode c, String path) {
@@ -567,17 +583,25 @@ public final class LabParser {
 				return Double.parseDouble(s.text());
 			}
 			catch (NumberFormatException ex) {
-				try {
-					return Units.parseDuration(s.text());
-				}
-				catch (IllegalArgumentException ex2) {
-					// reported below
+				long ns = parseDuration(s.text());
+				if (ns >= 0) {
+					return ns;
 				}
 			}
 		}
 		problem(path + "." + key, n, "expected a number or a duration like 20us, got "
 				+ ((n instanceof Scalar s) ? "\"" + s.text() + "\"" : "a " + n.what()));
 		return dflt;
+	}
+
+	/** {@link Units#parseDuration}, -1 when the text is not a duration. */
+	private static long parseDuration(String text) {
+		try {
+			return Units.parseDuration(text);
+		}
+		catch (IllegalArgumentException ex) {
+			return -1;
+		}
 	}
 
 	// ---- generic fields

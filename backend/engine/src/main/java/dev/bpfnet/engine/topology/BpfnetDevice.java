@@ -26,10 +26,12 @@ import java.util.Optional;
  * IFLA_NETKIT_HEADROOM
  * @param tailroom {@code needed_tailroom} bytes of both ends, default 0;
  * IFLA_NETKIT_TAILROOM
+ * @param rpsCpus RPS mask of this end's receive queue ({@code queues/rx-0/rps_cpus});
+ * empty (default) = RPS off
  * @param peer the peer end
  */
 public record BpfnetDevice(String name, List<IpPrefix> addresses, Optional<MacAddress> mac, int mtu, Mode mode,
-		Policy policy, Policy peerPolicy, Scrub scrub, Scrub peerScrub, int headroom, int tailroom,
+		Policy policy, Policy peerPolicy, Scrub scrub, Scrub peerScrub, int headroom, int tailroom, CpuMask rpsCpus,
 		Peer peer) implements Device {
 
 	/** {@code enum netkit_mode}. */
@@ -105,13 +107,23 @@ public record BpfnetDevice(String name, List<IpPrefix> addresses, Optional<MacAd
 	 * @param name peer device name
 	 * @param addresses peer addresses
 	 * @param mac peer MAC, only in l2
+	 * @param rpsCpus RPS mask of the peer's receive queue; empty (default) = RPS off
 	 */
-	public record Peer(String namespace, String name, List<IpPrefix> addresses, Optional<MacAddress> mac) {
+	public record Peer(String namespace, String name, List<IpPrefix> addresses, Optional<MacAddress> mac,
+			CpuMask rpsCpus) {
 
 		public Peer {
 			Names.require("namespace", namespace);
 			Device.checkCommon(name, addresses, mac, Device.DEFAULT_MTU);
 			addresses = List.copyOf(addresses);
+			if (rpsCpus == null) {
+				throw new IllegalArgumentException("rps_cpus must not be null (use CpuMask.NONE)");
+			}
+		}
+
+		/** A peer without RPS. */
+		public Peer(String namespace, String name, List<IpPrefix> addresses, Optional<MacAddress> mac) {
+			this(namespace, name, addresses, mac, CpuMask.NONE);
 		}
 
 	}
@@ -120,7 +132,7 @@ public record BpfnetDevice(String name, List<IpPrefix> addresses, Optional<MacAd
 		Device.checkCommon(name, addresses, mac, mtu);
 		addresses = List.copyOf(addresses);
 		if (mode == null || policy == null || peerPolicy == null || scrub == null || peerScrub == null
-				|| peer == null) {
+				|| rpsCpus == null || peer == null) {
 			throw new IllegalArgumentException("mode, policies, scrubs and peer must not be null");
 		}
 		if (headroom < 0 || headroom > 65535 || tailroom < 0 || tailroom > 65535) {
@@ -130,6 +142,13 @@ public record BpfnetDevice(String name, List<IpPrefix> addresses, Optional<MacAd
 		if (mode == Mode.L3 && (mac.isPresent() || peer.mac().isPresent())) {
 			throw new IllegalArgumentException("mac is not allowed in mode l3 (netkit_set_macaddr: -EOPNOTSUPP)");
 		}
+	}
+
+	/** A bpfnet pair without RPS on the primary. */
+	public BpfnetDevice(String name, List<IpPrefix> addresses, Optional<MacAddress> mac, int mtu, Mode mode,
+			Policy policy, Policy peerPolicy, Scrub scrub, Scrub peerScrub, int headroom, int tailroom, Peer peer) {
+		this(name, addresses, mac, mtu, mode, policy, peerPolicy, scrub, peerScrub, headroom, tailroom, CpuMask.NONE,
+				peer);
 	}
 
 	@Override

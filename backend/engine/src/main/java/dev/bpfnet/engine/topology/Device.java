@@ -30,6 +30,11 @@ public sealed interface Device permits NicDevice, VethDevice, BpfnetDevice {
 	int mtu();
 
 	/**
+	 * The RPS mask of the device's receive queue ({@code rps_cpus}); empty = RPS off.
+	 */
+	CpuMask rpsCpus();
+
+	/**
 	 * The {@code kind} spelling in the document: {@code nic}, {@code veth} or
 	 * {@code bpfnet}.
 	 */

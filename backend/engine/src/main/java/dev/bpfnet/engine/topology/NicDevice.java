@@ -27,9 +27,12 @@ import java.util.OptionalLong;
  * @param rxRing driver RX descriptor ring entries ({@code ethtool -g} rx); default 1024
  * (driver specific); a full ring drops on the wire side
  * @param irqCpu CPU that takes the hard IRQ and runs the NAPI poll; default 0
+ * @param rpsCpus RPS mask of this end's receive queue ({@code queues/rx-0/rps_cpus});
+ * empty (default) = RPS off
  */
 public record NicDevice(String name, List<IpPrefix> addresses, Optional<MacAddress> mac, int mtu, Qdisc qdisc,
-		int txqueuelen, int txRing, OptionalLong bqlLimit, long rate, int rxRing, int irqCpu) implements Device {
+		int txqueuelen, int txRing, OptionalLong bqlLimit, long rate, int rxRing, int irqCpu,
+		CpuMask rpsCpus) implements Device {
 
 	/** Default {@link #txqueuelen()}. */
 	public static final int DEFAULT_TXQUEUELEN = 1000;
@@ -85,6 +88,15 @@ public record NicDevice(String name, List<IpPrefix> addresses, Optional<MacAddre
 		if (irqCpu < 0) {
 			throw new IllegalArgumentException("irq_cpu must be >= 0, got " + irqCpu);
 		}
+		if (rpsCpus == null) {
+			throw new IllegalArgumentException("rps_cpus must not be null (use CpuMask.NONE)");
+		}
+	}
+
+	/** A NIC without RPS. */
+	public NicDevice(String name, List<IpPrefix> addresses, Optional<MacAddress> mac, int mtu, Qdisc qdisc,
+			int txqueuelen, int txRing, OptionalLong bqlLimit, long rate, int rxRing, int irqCpu) {
+		this(name, addresses, mac, mtu, qdisc, txqueuelen, txRing, bqlLimit, rate, rxRing, irqCpu, CpuMask.NONE);
 	}
 
 	/** A NIC with every knob at its default. */

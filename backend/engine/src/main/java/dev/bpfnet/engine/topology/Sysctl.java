@@ -20,17 +20,15 @@ package dev.bpfnet.engine.topology;
  * default 10
  * @param softirqTimeLimitNs {@code MAX_SOFTIRQ_TIME} in kernel/softirq.c: how long
  * {@code __do_softirq} may loop; default 2 ms
- * @param rps Receive Packet Steering ({@code rps_cpus}) on or off; default off. When on,
- * {@code netif_rx} picks the backlog CPU by flow hash ({@code get_rps_cpu})
  * @param softirqPolicy {@code pre-6.5} (softirq work raised while ksoftirqd is runnable
  * waits for ksoftirqd, "softirq: Let ksoftirqd do its job") or {@code 6.5+} (that rule
  * reverted); default {@code 6.5+}
  */
 public record Sysctl(int netdevMaxBacklog, int netdevBudget, int netdevBudgetUsecs, int devWeight,
-		int softirqRestartLimit, long softirqTimeLimitNs, boolean rps, SoftirqPolicy softirqPolicy) {
+		int softirqRestartLimit, long softirqTimeLimitNs, SoftirqPolicy softirqPolicy) {
 
 	/** The kernel defaults. */
-	public static final Sysctl DEFAULTS = new Sysctl(1000, 300, 2000, 64, 10, 2_000_000L, false, SoftirqPolicy.V6_5);
+	public static final Sysctl DEFAULTS = new Sysctl(1000, 300, 2000, 64, 10, 2_000_000L, SoftirqPolicy.V6_5);
 
 	/** When softirq work raised while ksoftirqd is runnable may run inline. */
 	public enum SoftirqPolicy implements Keyed {

@@ -285,6 +285,8 @@ public final class Topology {
 
 		private int irqCpu;
 
+		private CpuMask rpsCpus = CpuMask.NONE;
+
 		NicBuilder(String name) {
 			this.name = name;
 		}
@@ -339,9 +341,15 @@ public final class Topology {
 			return this;
 		}
 
+		/** RPS on the NIC's receive queue, to these CPUs ({@code rps_cpus}). */
+		public NicBuilder rpsCpus(int... cpus) {
+			this.rpsCpus = CpuMask.of(cpus);
+			return this;
+		}
+
 		NicDevice build() {
 			return new NicDevice(this.name, this.addresses, this.mac, this.mtu, this.qdisc, this.txqueuelen,
-					this.txRing, this.bql, this.rate, this.rxRing, this.irqCpu);
+					this.txRing, this.bql, this.rate, this.rxRing, this.irqCpu, this.rpsCpus);
 		}
 
 	}
@@ -360,6 +368,8 @@ public final class Topology {
 		private VethDevice.RxDelivery rxDelivery = VethDevice.RxDelivery.BACKLOG;
 
 		private boolean gro;
+
+		private CpuMask rpsCpus = CpuMask.NONE;
 
 		private VethDevice.Peer peer;
 
@@ -392,6 +402,12 @@ public final class Topology {
 			return this;
 		}
 
+		/** RPS on this end's receive queue, to these CPUs ({@code rps_cpus}). */
+		public VethBuilder rpsCpus(int... cpus) {
+			this.rpsCpus = CpuMask.of(cpus);
+			return this;
+		}
+
 		/** The peer end with default knobs and the given addresses. */
 		public VethBuilder peer(String namespace, String name, String... addresses) {
 			return peer(new VethDevice.Peer(namespace, name, List.of(addresses).stream().map(Topology::prefix).toList(),
@@ -404,7 +420,8 @@ public final class Topology {
 		}
 
 		VethDevice build() {
-			return new VethDevice(this.name, this.addresses, this.mac, this.mtu, this.rxDelivery, this.gro, this.peer);
+			return new VethDevice(this.name, this.addresses, this.mac, this.mtu, this.rxDelivery, this.gro,
+					this.rpsCpus, this.peer);
 		}
 
 	}

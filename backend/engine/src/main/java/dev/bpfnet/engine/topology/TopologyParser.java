@@ -379,8 +379,18 @@ public final class TopologyParser {
 			if (o == null) {
 				return null;
 			}
-			known(o, path, "sysctl", List.of("netdev_max_backlog", "netdev_budget", "netdev_budget_usecs", "dev_weight",
-					"softirq_restart_limit", "softirq_time_limit", "rps", "softirq_policy"));
+			if (o.fields().containsKey("rps")) {
+				problem(join(path, "rps"), "RPS is set per receive queue, not per node: give the receiving device "
+						+ "rps_cpus (a list of CPUs or a quoted hex mask, as /sys/class/net/DEV/queues/rx-0/rps_cpus)");
+			}
+			List<String> allowed = List.of("netdev_max_backlog", "netdev_budget", "netdev_budget_usecs", "dev_weight",
+					"softirq_restart_limit", "softirq_time_limit", "softirq_policy");
+			for (String key : o.fields().keySet()) {
+				if (!key.equals("rps") && !allowed.contains(key)) {
+					problem(join(path, key), "unknown field \"" + key + "\" in sysctl (expected one of: "
+							+ String.join(", ", allowed) + ")");
+				}
+			}
 			Sysctl d = Sysctl.DEFAULTS;
 			int maxInt = Integer.MAX_VALUE;
 			return build(path,
@@ -391,7 +401,6 @@ public final class TopologyParser {
 							intIn(o, "softirq_restart_limit", path, 1, maxInt, d.softirqRestartLimit(), false),
 							positive(duration(o, "softirq_time_limit", path, d.softirqTimeLimitNs(), false), path,
 									"softirq_time_limit"),
-							bool(o, "rps", path, d.rps()),
 							keyed(o, "softirq_policy", path, Sysctl.SoftirqPolicy.class, d.softirqPolicy(), false)));
 		}
 
@@ -444,8 +453,8 @@ public final class TopologyParser {
 			int mtu = intIn(o, "mtu", path, 68, 65535, Device.DEFAULT_MTU, false);
 			switch (kind) {
 				case "nic": {
-					known(o, path, "a nic device",
-							with(List.of("qdisc", "txqueuelen", "tx_ring", "bql", "rate", "rx_ring", "irq_cpu")));
+					known(o, path, "a nic device", with(List.of("qdisc", "txqueuelen", "tx_ring", "bql", "rate",
+							"rx_ring", "irq_cpu", "rps_cpus")));
 					NicDevice.Qdisc qdisc = keyed(o, "qdisc", path, NicDevice.Qdisc.class, NicDevice.Qdisc.PFIFO_FAST,
 							false);
 					int txqueuelen = intIn(o, "txqueuelen", path, 1, 1 << 20, NicDevice.DEFAULT_TXQUEUELEN, false);
@@ -454,23 +463,25 @@ public final class TopologyParser {
 					long rate = rate(o, "rate", path, NicDevice.DEFAULT_RATE, false);
 					int rxRing = intIn(o, "rx_ring", path, 1, 1 << 16, NicDevice.DEFAULT_RX_RING, false);
 					int irqCpu = intIn(o, "irq_cpu", path, 0, Node.MAX_CPUS - 1, 0, false);
-					return name == null ? null
+					CpuMask rps = cpuMask(o, "rps_cpus", path);
+					return (name == null || rps == null) ? null
 							: build(path, () -> new NicDevice(name, addresses, mac, mtu, qdisc, txqueuelen, txRing,
-									bql < 0 ? OptionalLong.empty() : OptionalLong.of(bql), rate, rxRing, irqCpu));
+									bql < 0 ? OptionalLong.empty() : OptionalLong.of(bql), rate, rxRing, irqCpu, rps));
 				}
 				case "veth": {
-					known(o, path, "a veth device", with(List.of("rx_delivery", "gro", "peer")));
+					known(o, path, "a veth device", with(List.of("rx_delivery", "gro", "rps_cpus", "peer")));
 					VethDevice.RxDelivery rx = keyed(o, "rx_delivery", path, VethDevice.RxDelivery.class,
 							VethDevice.RxDelivery.BACKLOG, false);
 					boolean gro = bool(o, "gro", path, false);
 					boolean napiClash = napiAndDirect(path, rx, gro);
+					CpuMask rps = cpuMask(o, "rps_cpus", path);
 					VethDevice.Peer peer = vethPeer(o, path);
-					return (name == null || peer == null || napiClash) ? null
-							: build(path, () -> new VethDevice(name, addresses, mac, mtu, rx, gro, peer));
+					return (name == null || peer == null || napiClash || rps == null) ? null
+							: build(path, () -> new VethDevice(name, addresses, mac, mtu, rx, gro, rps, peer));
 				}
 				default: {
 					known(o, path, "a bpfnet device", with(List.of("mode", "policy", "peer_policy", "scrub",
-							"peer_scrub", "headroom", "tailroom", "peer")));
+							"peer_scrub", "headroom", "tailroom", "rps_cpus", "peer")));
 					BpfnetDevice.Mode mode = keyed(o, "mode", path, BpfnetDevice.Mode.class, BpfnetDevice.Mode.L3,
 							false);
 					BpfnetDevice.Policy policy = keyed(o, "policy", path, BpfnetDevice.Policy.class,
@@ -483,6 +494,7 @@ public final class TopologyParser {
 							BpfnetDevice.Scrub.DEFAULT, false);
 					int headroom = intIn(o, "headroom", path, 0, 65535, 0, false);
 					int tailroom = intIn(o, "tailroom", path, 0, 65535, 0, false);
+					CpuMask rps = cpuMask(o, "rps_cpus", path);
 					BpfnetDevice.Peer peer = bpfnetPeer(o, path);
 					if (mode == BpfnetDevice.Mode.L3) {
 						String why = "not allowed in mode l3 (netkit_set_macaddr returns -EOPNOTSUPP; use mode: l2)";
@@ -496,8 +508,9 @@ public final class TopologyParser {
 							return null;
 						}
 					}
-					return (name == null || peer == null) ? null : build(path, () -> new BpfnetDevice(name, addresses,
-							mac, mtu, mode, policy, peerPolicy, scrub, peerScrub, headroom, tailroom, peer));
+					return (name == null || peer == null || rps == null) ? null
+							: build(path, () -> new BpfnetDevice(name, addresses, mac, mtu, mode, policy, peerPolicy,
+									scrub, peerScrub, headroom, tailroom, rps, peer));
 				}
 			}
 		}
@@ -517,7 +530,8 @@ public final class TopologyParser {
 		}
 
 		VethDevice.Peer vethPeer(Obj device, String path) {
-			Obj o = peerObj(device, path, List.of("namespace", "name", "addresses", "mac", "rx_delivery", "gro"));
+			Obj o = peerObj(device, path,
+					List.of("namespace", "name", "addresses", "mac", "rx_delivery", "gro", "rps_cpus"));
 			if (o == null) {
 				return null;
 			}
@@ -530,8 +544,58 @@ public final class TopologyParser {
 					VethDevice.RxDelivery.BACKLOG, false);
 			boolean gro = bool(o, "gro", p, false);
 			boolean napiClash = napiAndDirect(p, rx, gro);
-			return (ns == null || name == null || napiClash) ? null
-					: build(p, () -> new VethDevice.Peer(ns, name, addresses, mac, rx, gro));
+			CpuMask rps = cpuMask(o, "rps_cpus", p);
+			return (ns == null || name == null || napiClash || rps == null) ? null
+					: build(p, () -> new VethDevice.Peer(ns, name, addresses, mac, rx, gro, rps));
+		}
+
+		/**
+		 * An RPS mask ({@code rps_cpus}): a list of CPU numbers, or a quoted hexadecimal
+		 * bitmap as sysfs takes it. A bare number is refused: YAML reads {@code 10} as
+		 * ten, sysfs as CPU 4.
+		 * @return the mask ({@link CpuMask#NONE} when absent), or {@code null} after a
+		 * problem
+		 */
+		CpuMask cpuMask(Obj o, String key, String path) {
+			Src src = field(o, key);
+			String p = join(path, key);
+			if (src == null) {
+				return CpuMask.NONE;
+			}
+			String expected = "a list of CPUs like [1, 2, 3] or a quoted hex mask as in "
+					+ "/sys/class/net/DEV/queues/rx-0/rps_cpus like \"e\"";
+			if (src instanceof Scalar s && s.kind() == Kind.STRING) {
+				Optional<CpuMask> m = CpuMask.parseHex(s.text());
+				if (m.isEmpty()) {
+					problem(p, "expected " + expected + ", got " + got(src));
+					return null;
+				}
+				return m.get();
+			}
+			if (src instanceof Scalar s && s.kind() == Kind.NUMBER) {
+				problem(p, "expected " + expected + ", got " + got(src)
+						+ " (a bare number is ambiguous: quote a hex mask or write a list)");
+				return null;
+			}
+			if (!(src instanceof Arr)) {
+				problem(p, "expected " + expected + ", got " + got(src));
+				return null;
+			}
+			int before = this.problems.size();
+			List<Integer> cpus = list(o, key, path, false, (item, ip) -> {
+				if (item instanceof Scalar s && s.kind() == Kind.NUMBER) {
+					long v = parseLong(s.text());
+					if (v >= 0 && v < Node.MAX_CPUS) {
+						return (int) v;
+					}
+				}
+				problem(ip, "expected a CPU number 0.." + (Node.MAX_CPUS - 1) + ", got " + got(item));
+				return null;
+			});
+			if (this.problems.size() != before) {
+				return null;
+			}
+			return build(p, () -> new CpuMask(cpus));
 		}
 
 		/**
@@ -550,7 +614,7 @@ public final class TopologyParser {
 		}
 
 		BpfnetDevice.Peer bpfnetPeer(Obj device, String path) {
-			Obj o = peerObj(device, path, List.of("namespace", "name", "addresses", "mac"));
+			Obj o = peerObj(device, path, List.of("namespace", "name", "addresses", "mac", "rps_cpus"));
 			if (o == null) {
 				return null;
 			}
@@ -559,8 +623,9 @@ public final class TopologyParser {
 			String name = deviceName(o, "name", p);
 			List<IpPrefix> addresses = addresses(o, p);
 			Optional<MacAddress> mac = mac(o, p);
-			return (ns == null || name == null) ? null
-					: build(p, () -> new BpfnetDevice.Peer(ns, name, addresses, mac));
+			CpuMask rps = cpuMask(o, "rps_cpus", p);
+			return (ns == null || name == null || rps == null) ? null
+					: build(p, () -> new BpfnetDevice.Peer(ns, name, addresses, mac, rps));
 		}
 
 		Route route(Src src, String path) {
@@ -690,11 +755,15 @@ public final class TopologyParser {
 			if (o == null) {
 				return null;
 			}
-			String kind = scalar(o, "kind", path, "a traffic kind: constant-rate, poisson, burst or request-response",
-					null, true,
-					t -> List.of("constant-rate", "poisson", "burst", "request-response").contains(t) ? t : null);
+			String kind = scalar(o, "kind", path,
+					"a traffic kind: constant-rate, poisson, burst, request-response or replay", null, true,
+					t -> List.of("constant-rate", "poisson", "burst", "request-response", "replay").contains(t) ? t
+							: null);
 			if (kind == null) {
 				return null;
+			}
+			if (kind.equals("replay")) {
+				return replay(o, path);
 			}
 			List<String> allowed = new ArrayList<>(TRAFFIC_COMMON);
 			allowed.addAll(switch (kind) {
@@ -742,6 +811,42 @@ public final class TopologyParser {
 							responseSize, transactions, cpu, serverCpu, start));
 				}
 			}
+		}
+
+		private Traffic replay(Obj o, String path) {
+			known(o, path, "a replay traffic source",
+					List.of("kind", "name", "file", "device", "timing", "factor", "rate", "truncate", "cpu", "start"));
+			String name = name(o, path, "a traffic name (letters, digits, _ . -)");
+			DeviceRef device = scalar(o, "device", path, "a device reference like node1/host/eth0", null, true,
+					t -> DeviceRef.parse(t).orElse(null));
+			String file = scalar(o, "file", path, "a pcap or pcapng file name", null, true,
+					t -> t.isBlank() ? null : t);
+			String timing = scalar(o, "timing", path, "original, scale or rate", "original", false,
+					t -> Traffic.Replay.TIMINGS.contains(t) ? t : null);
+			Double factor = scalar(o, "factor", path, "a number > 0", 1.0, timing != null && timing.equals("scale"),
+					t -> {
+						try {
+							double v = Double.parseDouble(t);
+							return (v > 0 && v < 1e6) ? v : null;
+						}
+						catch (NumberFormatException ex) {
+							return null;
+						}
+					});
+			Traffic.Rate rate = scalar(o, "rate", path, "a packet rate like 10kpps", null,
+					timing != null && timing.equals("rate"), t -> {
+						Traffic.Rate r = trafficRate(t);
+						return (r != null && r.unit() == Traffic.Rate.Unit.PACKETS) ? r : null;
+					});
+			boolean truncate = bool(o, "truncate", path, false);
+			int cpu = intIn(o, "cpu", path, 0, Node.MAX_CPUS - 1, 0, false);
+			long start = duration(o, "start", path, 0, false);
+			if (name == null || device == null || file == null || timing == null || factor == null
+					|| (timing.equals("rate") && rate == null)) {
+				return null;
+			}
+			return build(path,
+					() -> new Traffic.Replay(name, device, file, timing, factor, rate, truncate, cpu, start));
 		}
 
 		Map<String, CostOverride> costs(Obj root) {

@@ -81,6 +81,13 @@ public final class TopologyValidator {
 				if (device instanceof NicDevice nic && nic.irqCpu() >= node.cpus()) {
 					problems.add(Problem.at(dp + ".irq_cpu", cpuMessage(node, nic.irqCpu())));
 				}
+				checkRpsCpus(node, device.rpsCpus(), dp + ".rps_cpus", problems);
+				if (device instanceof VethDevice v) {
+					checkRpsCpus(node, v.peer().rpsCpus(), dp + ".peer.rps_cpus", problems);
+				}
+				else if (device instanceof BpfnetDevice b) {
+					checkRpsCpus(node, b.peer().rpsCpus(), dp + ".peer.rps_cpus", problems);
+				}
 				String peerNs = device instanceof VethDevice v ? v.peer().namespace()
 						: device instanceof BpfnetDevice b ? b.peer().namespace() : null;
 				String peerName = device instanceof VethDevice v ? v.peer().name()
@@ -114,6 +121,12 @@ public final class TopologyValidator {
 					problems.add(Problem.at(sp + ".neighbours[" + r + "].dev", noDevice(dev, ref, devices)));
 				}
 			}
+		}
+	}
+
+	private static void checkRpsCpus(Node node, CpuMask mask, String path, List<Problem> problems) {
+		if (mask.max() >= node.cpus()) {
+			problems.add(Problem.at(path, cpuMessage(node, mask.max())));
 		}
 	}
 
@@ -218,6 +231,16 @@ public final class TopologyValidator {
 			if (seen != null) {
 				problems.add(Problem.at(tp + ".name",
 						"duplicate traffic name \"" + traffic.name() + "\" (first at " + seen + ")"));
+			}
+			if (traffic instanceof Traffic.Replay r) {
+				Optional<Node> node = doc.node(r.device().node());
+				if (doc.device(r.device()).isEmpty()) {
+					problems.add(Problem.at(tp + ".device", "no device " + r.device()));
+				}
+				else if (r.cpu() >= node.get().cpus()) {
+					problems.add(Problem.at(tp + ".cpu", cpuMessage(node.get(), r.cpu())));
+				}
+				continue;
 			}
 			Optional<Node> node = doc.node(traffic.from().node());
 			if (node.isEmpty()) {

@@ -137,9 +137,6 @@ public final class TopologyWriter {
 			if (s.softirqTimeLimitNs() != d.softirqTimeLimitNs()) {
 				so.put("softirq_time_limit", Units.formatDuration(s.softirqTimeLimitNs()));
 			}
-			if (s.rps() != d.rps()) {
-				so.put("rps", s.rps());
-			}
 			if (s.softirqPolicy() != d.softirqPolicy()) {
 				so.put("softirq_policy", s.softirqPolicy().key());
 			}
@@ -195,6 +192,7 @@ public final class TopologyWriter {
 			o.put("rate", Units.formatRate(nic.rate()));
 			putIf(o, "rx_ring", nic.rxRing(), NicDevice.DEFAULT_RX_RING);
 			o.put("irq_cpu", nic.irqCpu());
+			rpsCpus(o, nic.rpsCpus());
 		}
 		else if (dev instanceof VethDevice veth) {
 			if (veth.rxDelivery() != VethDevice.RxDelivery.BACKLOG) {
@@ -203,6 +201,7 @@ public final class TopologyWriter {
 			if (veth.gro()) {
 				o.put("gro", true);
 			}
+			rpsCpus(o, veth.rpsCpus());
 			ObjectNode peer = o.putObject("peer");
 			peer.put("namespace", veth.peer().namespace());
 			peer.put("name", veth.peer().name());
@@ -213,6 +212,7 @@ public final class TopologyWriter {
 			if (veth.peer().gro()) {
 				peer.put("gro", true);
 			}
+			rpsCpus(peer, veth.peer().rpsCpus());
 		}
 		else if (dev instanceof BpfnetDevice nk) {
 			o.put("mode", nk.mode().key());
@@ -226,12 +226,22 @@ public final class TopologyWriter {
 			}
 			putIf(o, "headroom", nk.headroom(), 0);
 			putIf(o, "tailroom", nk.tailroom(), 0);
+			rpsCpus(o, nk.rpsCpus());
 			ObjectNode peer = o.putObject("peer");
 			peer.put("namespace", nk.peer().namespace());
 			peer.put("name", nk.peer().name());
 			common(peer, nk.peer().addresses(), nk.peer().mac().map(MacAddress::toString).orElse(null));
+			rpsCpus(peer, nk.peer().rpsCpus());
 		}
 		return o;
+	}
+
+	/** {@code rps_cpus} as a list of CPUs, when RPS is on. */
+	private static void rpsCpus(ObjectNode o, CpuMask mask) {
+		if (!mask.isEmpty()) {
+			ArrayNode a = o.putArray("rps_cpus");
+			mask.cpus().forEach(a::add);
+		}
 	}
 
 	private static void common(ObjectNode o, List<IpPrefix> addresses, String mac) {
@@ -248,9 +258,25 @@ public final class TopologyWriter {
 		ObjectNode o = NODES.objectNode();
 		o.put("name", t.name());
 		o.put("kind", t.kind());
-		o.put("from", t.from().toString());
-		o.put("to", t.to().toString());
-		o.put("size", t.size());
+		if (t instanceof Traffic.Replay r) {
+			o.put("device", r.device().toString());
+			o.put("file", r.file());
+			o.put("timing", r.timing());
+			if (r.timing().equals("scale")) {
+				o.put("factor", r.factor());
+			}
+			if (r.rate() != null) {
+				o.put("rate", r.rate().toString());
+			}
+			if (r.truncate()) {
+				o.put("truncate", true);
+			}
+		}
+		else {
+			o.put("from", t.from().toString());
+			o.put("to", t.to().toString());
+			o.put("size", t.size());
+		}
 		if (t instanceof Traffic.ConstantRate c) {
 			o.put("rate", c.rate().toString());
 			c.count().ifPresent(v -> o.put("count", v));

@@ -19,10 +19,12 @@ import java.util.Optional;
  * recursion limit 8; the thread's proposal, not in mainline)
  * @param gro GRO/NAPI mode for frames received here ({@code ethtool -K DEV gro on});
  * default off as {@code veth_newlink} leaves it
+ * @param rpsCpus RPS mask of this end's receive queue ({@code queues/rx-0/rps_cpus});
+ * empty (default) = RPS off
  * @param peer the other end
  */
 public record VethDevice(String name, List<IpPrefix> addresses, Optional<MacAddress> mac, int mtu,
-		RxDelivery rxDelivery, boolean gro, Peer peer) implements Device {
+		RxDelivery rxDelivery, boolean gro, CpuMask rpsCpus, Peer peer) implements Device {
 
 	/** {@code VETH_RING_SIZE}: entries of the per-rx-queue ptr_ring in NAPI mode. */
 	public static final int RING_SIZE = 256;
@@ -58,9 +60,10 @@ public record VethDevice(String name, List<IpPrefix> addresses, Optional<MacAddr
 	 * @param rxDelivery how the peer receives what this end sends, default
 	 * {@code backlog}
 	 * @param gro GRO/NAPI mode on the peer, default off
+	 * @param rpsCpus RPS mask of the peer's receive queue; empty (default) = RPS off
 	 */
 	public record Peer(String namespace, String name, List<IpPrefix> addresses, Optional<MacAddress> mac,
-			RxDelivery rxDelivery, boolean gro) {
+			RxDelivery rxDelivery, boolean gro, CpuMask rpsCpus) {
 
 		public Peer {
 			Names.require("namespace", namespace);
@@ -69,6 +72,15 @@ public record VethDevice(String name, List<IpPrefix> addresses, Optional<MacAddr
 			if (rxDelivery == null) {
 				throw new IllegalArgumentException("rx_delivery must not be null");
 			}
+			if (rpsCpus == null) {
+				throw new IllegalArgumentException("rps_cpus must not be null (use CpuMask.NONE)");
+			}
+		}
+
+		/** A peer without RPS. */
+		public Peer(String namespace, String name, List<IpPrefix> addresses, Optional<MacAddress> mac,
+				RxDelivery rxDelivery, boolean gro) {
+			this(namespace, name, addresses, mac, rxDelivery, gro, CpuMask.NONE);
 		}
 
 	}
@@ -76,9 +88,15 @@ public record VethDevice(String name, List<IpPrefix> addresses, Optional<MacAddr
 	public VethDevice {
 		Device.checkCommon(name, addresses, mac, mtu);
 		addresses = List.copyOf(addresses);
-		if (rxDelivery == null || peer == null) {
-			throw new IllegalArgumentException("rx_delivery and peer must not be null");
+		if (rxDelivery == null || peer == null || rpsCpus == null) {
+			throw new IllegalArgumentException("rx_delivery, rps_cpus and peer must not be null");
 		}
+	}
+
+	/** A veth end without RPS. */
+	public VethDevice(String name, List<IpPrefix> addresses, Optional<MacAddress> mac, int mtu, RxDelivery rxDelivery,
+			boolean gro, Peer peer) {
+		this(name, addresses, mac, mtu, rxDelivery, gro, CpuMask.NONE, peer);
 	}
 
 	@Override

@@ -25,6 +25,8 @@ import dev.bpfnet.engine.trace.PathRecorder;
 import dev.bpfnet.engine.trace.Tee;
 import dev.bpfnet.engine.trace.TraceHasher;
 import dev.bpfnet.engine.traffic.FrameSource;
+import dev.bpfnet.engine.traffic.ReplayFile;
+import dev.bpfnet.engine.traffic.ReplayTiming;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -74,7 +76,7 @@ class CaptureRoundTripTest {
 		Engine e = new Engine(doc, Fixtures.OBJECTS, Datapath.Options.of(Tee.of(rec, hash)));
 		ReplayFile file = ReplayFile.read(pcap, ReplayFile.Options.defaults());
 		FrameSource src = Injection.replay(e, "replay", file,
-				FrameSource.Target.device(DeviceRef.of("remote/host/eth0")), Injection.Timing.original(), 1_000, 0);
+				FrameSource.Target.device(DeviceRef.of("remote/host/eth0")), ReplayTiming.original(), 1_000, 0);
 		List<Path> files = new ArrayList<>();
 		List<AutoCloseable> open = new ArrayList<>();
 		if (capture) {

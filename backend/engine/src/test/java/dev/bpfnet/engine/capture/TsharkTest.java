@@ -24,7 +24,14 @@ class TsharkTest {
 	@TempDir
 	Path dir;
 
-	static boolean present;
+	private static Boolean present;
+
+	static synchronized boolean present() {
+		if (present == null) {
+			findTshark();
+		}
+		return present;
+	}
 
 	@BeforeAll
 	static void findTshark() {
@@ -39,7 +46,7 @@ class TsharkTest {
 	}
 
 	static List<String> tshark(Path file, String... fields) {
-		Assumptions.assumeTrue(present, "tshark is not installed (apt-get install tshark, as .ci/run does)");
+		Assumptions.assumeTrue(present(), "tshark is not installed (apt-get install tshark, as .ci/run does)");
 		List<String> cmd = new ArrayList<>(
 				List.of("tshark", "-n", "-r", file.toString(), "-T", "fields", "-E", "separator=|"));
 		for (String f : fields) {

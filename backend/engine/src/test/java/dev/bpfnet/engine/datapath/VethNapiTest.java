@@ -235,7 +235,7 @@ class VethNapiTest {
 		// (time_squeeze); the last poll (8 skbs) does not
 		dev.bpfnet.engine.topology.Sysctl d = dev.bpfnet.engine.topology.Sysctl.DEFAULTS;
 		dev.bpfnet.engine.topology.Sysctl small = new dev.bpfnet.engine.topology.Sysctl(d.netdevMaxBacklog(), 50,
-				d.netdevBudgetUsecs(), d.devWeight(), d.softirqRestartLimit(), d.softirqTimeLimitNs(), d.rps(),
+				d.netdevBudgetUsecs(), d.devWeight(), d.softirqRestartLimit(), d.softirqTimeLimitNs(),
 				d.softirqPolicy());
 		PathRecorder rec = new PathRecorder();
 		Datapath dp = new Datapath(pod(true, false, small), "node1", Labs.OBJECTS, Datapath.Options.of(rec));

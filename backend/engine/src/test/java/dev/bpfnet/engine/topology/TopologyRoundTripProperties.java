@@ -77,15 +77,14 @@ class TopologyRoundTripProperties {
 			int cpus = 1 + r.nextInt(8);
 			Sysctl sysctl = r.nextBoolean() ? Sysctl.DEFAULTS
 					: new Sysctl(1 + r.nextInt(5000), 1 + r.nextInt(600), 1 + r.nextInt(4000), 1 + r.nextInt(128),
-							1 + r.nextInt(20), 1 + r.nextLong(5_000_000), r.nextBoolean(),
-							pick(r, Sysctl.SoftirqPolicy.values()));
+							1 + r.nextInt(20), 1 + r.nextLong(5_000_000), pick(r, Sysctl.SoftirqPolicy.values()));
 			List<Namespace> namespaces = new ArrayList<>();
 			List<Device> hostDevices = new ArrayList<>();
 			NicDevice nic = new NicDevice("eth0", List.of(IpPrefix.of("192.0.2." + (n + 1) + "/24")),
 					r.nextBoolean() ? Optional.empty() : Optional.of(new MacAddress(r.nextLong(1L << 48))),
 					68 + r.nextInt(9000), pick(r, NicDevice.Qdisc.values()), 1 + r.nextInt(5000), 1 + r.nextInt(4096),
 					r.nextBoolean() ? OptionalLong.empty() : OptionalLong.of(1 + r.nextLong(1 << 20)),
-					1 + r.nextLong(400_000_000_000L), 1 + r.nextInt(4096), r.nextInt(cpus));
+					1 + r.nextLong(400_000_000_000L), 1 + r.nextInt(4096), r.nextInt(cpus), mask(r, cpus));
 			hostDevices.add(nic);
 			nics.add(new DeviceRef(nodeName, "host", "eth0"));
 			int pods = r.nextInt(3);
@@ -101,7 +100,8 @@ class TopologyRoundTripProperties {
 					hostDevices.add(new BpfnetDevice("nk" + p, List.of(), mac, 68 + r.nextInt(9000), mode,
 							pick(r, BpfnetDevice.Policy.values()), pick(r, BpfnetDevice.Policy.values()),
 							pick(r, BpfnetDevice.Scrub.values()), pick(r, BpfnetDevice.Scrub.values()), r.nextInt(256),
-							r.nextInt(256), new BpfnetDevice.Peer(pod, "eth0", List.of(podAddress), Optional.empty())));
+							r.nextInt(256), mask(r, cpus),
+							new BpfnetDevice.Peer(pod, "eth0", List.of(podAddress), Optional.empty(), mask(r, cpus))));
 				}
 				else {
 					// gro (NAPI mode) only with rx_delivery: backlog, as the parser
@@ -109,11 +109,12 @@ class TopologyRoundTripProperties {
 					VethDevice.RxDelivery rx = pick(r, VethDevice.RxDelivery.values());
 					VethDevice.RxDelivery peerRx = pick(r, VethDevice.RxDelivery.values());
 					hostDevices.add(new VethDevice("lxc" + p, List.of(), Optional.empty(), 1500, rx,
-							rx == VethDevice.RxDelivery.BACKLOG && r.nextBoolean(),
+							rx == VethDevice.RxDelivery.BACKLOG && r.nextBoolean(), mask(r, cpus),
 							new VethDevice.Peer(pod, "eth0", List.of(podAddress),
 									r.nextBoolean() ? Optional.empty()
 											: Optional.of(new MacAddress(r.nextLong(1L << 48))),
-									peerRx, peerRx == VethDevice.RxDelivery.BACKLOG && r.nextBoolean())));
+									peerRx, peerRx == VethDevice.RxDelivery.BACKLOG && r.nextBoolean(),
+									mask(r, cpus))));
 				}
 				IpPrefix defaultRoute = IpPrefix
 					.of(podAddress.family() == IpAddress.Family.IPV4 ? "0.0.0.0/0" : "::/0");
@@ -167,6 +168,20 @@ class TopologyRoundTripProperties {
 				attach, traffic, costs);
 		assertThat(TopologyValidator.validate(doc)).as("generator makes valid documents").isEmpty();
 		return doc;
+	}
+
+	/** RPS off half of the time, else a random non-empty subset of the node's CPUs. */
+	private static CpuMask mask(SplittableRandom r, int cpus) {
+		if (r.nextBoolean()) {
+			return CpuMask.NONE;
+		}
+		List<Integer> set = new ArrayList<>();
+		for (int c = 0; c < cpus; c++) {
+			if (r.nextBoolean()) {
+				set.add(c);
+			}
+		}
+		return set.isEmpty() ? CpuMask.of(cpus - 1) : new CpuMask(set);
 	}
 
 	private static <T> T pick(SplittableRandom r, T[] values) {

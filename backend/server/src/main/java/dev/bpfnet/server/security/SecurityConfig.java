@@ -1,6 +1,5 @@
 package dev.bpfnet.server.security;
 
-import java.util.Map;
 import java.util.Set;
 
 import reactor.core.publisher.Mono;
@@ -14,8 +13,6 @@ import org.springframework.security.authentication.ReactiveAuthenticationManager
 import org.springframework.security.authentication.UserDetailsRepositoryReactiveAuthenticationManager;
 import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
-import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
-import org.springframework.security.crypto.password.DelegatingPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.csrf.CookieServerCsrfTokenRepository;
@@ -48,7 +45,7 @@ import org.springframework.web.server.WebFilter;
  * the OpenAPI document and Swagger UI. Actuator metrics need an account (form or Basic).
  *
  * <p>
- * Passwords: BCrypt strength 12 behind a {@link DelegatingPasswordEncoder}.
+ * Passwords: see {@link PasswordConfig}.
  */
 @Configuration(proxyBeanMethods = false)
 public class SecurityConfig {
@@ -58,11 +55,6 @@ public class SecurityConfig {
 
 	/** Session cookie name of Spring WebFlux's default WebSession. */
 	static final String SESSION_COOKIE = "SESSION";
-
-	@Bean
-	PasswordEncoder passwordEncoder() {
-		return new DelegatingPasswordEncoder("bcrypt", Map.of("bcrypt", new BCryptPasswordEncoder(12)));
-	}
 
 	@Bean
 	ReactiveAuthenticationManager passwordAuthenticationManager(UserAccounts users, PasswordEncoder encoder) {

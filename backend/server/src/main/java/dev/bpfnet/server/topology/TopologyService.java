@@ -241,7 +241,7 @@ public class TopologyService implements TopologyVersions {
 		return meta(owner, id).flatMapMany((m) -> this.db.sql(
 				"SELECT version, LENGTH(yaml) AS chars, created_at FROM topology_versions WHERE topology_id = :id ORDER BY version")
 			.bind("id", id)
-			.map((row) -> new VersionInfo(row.get("version", Integer.class), row.get("chars", Integer.class),
+			.map((row) -> new VersionInfo(row.get("version", Integer.class), row.get("chars", Long.class).intValue(),
 					row.get("created_at", OffsetDateTime.class).toInstant()))
 			.all());
 	}

@@ -1,4 +1,4 @@
-package dev.bpfnet.engine.capture;
+package dev.bpfnet.engine.traffic;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -85,21 +85,21 @@ public record ReplayFile(Path file, int linkType, List<Frame> frames) {
 
 	/**
 	 * Reads {@code file}.
-	 * @throws CaptureException naming the file and the problem
+	 * @throws ReplayException naming the file and the problem
 	 */
 	public static ReplayFile read(Path file, Options options) {
 		long size;
 		try {
 			if (!Files.isRegularFile(file)) {
-				throw new CaptureException(file + ": no such file");
+				throw new ReplayException(file + ": no such file");
 			}
 			size = Files.size(file);
 		}
 		catch (IOException ex) {
-			throw new CaptureException(file + ": cannot read: " + ex.getMessage(), ex);
+			throw new ReplayException(file + ": cannot read: " + ex.getMessage(), ex);
 		}
 		if (size > options.maxBytes()) {
-			throw new CaptureException(
+			throw new ReplayException(
 					file + ": " + size + " bytes exceed the replay limit of " + options.maxBytes() + " bytes");
 		}
 		PcapHandle h;
@@ -107,15 +107,21 @@ public record ReplayFile(Path file, int linkType, List<Frame> frames) {
 			h = Pcaps.openOffline(file.toString(), PcapHandle.TimestampPrecision.NANO);
 		}
 		catch (PcapNativeException ex) {
-			throw new CaptureException(file + ": not a pcap or pcapng file libpcap can read: " + ex.getMessage(), ex);
+			throw new ReplayException(file + ": not a pcap or pcapng file libpcap can read: " + ex.getMessage(), ex);
 		}
 		try {
+			// libpcap reports DLT_* values: LINKTYPE_RAW (101) is DLT_RAW, 12 on Linux
+			// (14 on OpenBSD)
 			int dlt = h.getDlt().value();
+			if (dlt == 12 || dlt == 14) {
+				dlt = DLT_RAW;
+			}
 			if (dlt != DLT_EN10MB && dlt != DLT_RAW && dlt != DLT_IPV4 && dlt != DLT_IPV6 && dlt != DLT_SLL
 					&& dlt != DLT_SLL2) {
-				throw new CaptureException(file + ": link type " + dlt + " (" + h.getDlt().name()
-						+ ") cannot be replayed; supported: 1 (Ethernet), 101 (raw IP), 228/229 (IPv4/IPv6),"
-						+ " 113 (Linux SLL), 276 (Linux SLL2)");
+				throw new ReplayException(
+						file + ": link type " + dlt + " (" + h.getDlt().name().replace("(", "").replace(")", "")
+								+ ") cannot be replayed; supported: 1 (Ethernet), 101 (raw IP), 228/229 (IPv4/IPv6),"
+								+ " 113 (Linux SLL), 276 (Linux SLL2)");
 			}
 			List<Frame> frames = new ArrayList<>();
 			for (int index = 0;; index++) {
@@ -127,13 +133,13 @@ public record ReplayFile(Path file, int linkType, List<Frame> frames) {
 					break;
 				}
 				catch (PcapNativeException ex) {
-					throw new CaptureException(file + ": frame " + index + ": " + ex.getMessage(), ex);
+					throw new ReplayException(file + ": frame " + index + ": " + ex.getMessage(), ex);
 				}
 				catch (TimeoutException ex) {
-					throw new CaptureException(file + ": frame " + index + ": read timed out", ex);
+					throw new ReplayException(file + ": frame " + index + ": read timed out", ex);
 				}
 				if (frames.size() >= options.maxFrames()) {
-					throw new CaptureException(
+					throw new ReplayException(
 							file + ": more than " + options.maxFrames() + " frames (the replay limit)");
 				}
 				Timestamp ts = h.getTimestamp();
@@ -141,7 +147,7 @@ public record ReplayFile(Path file, int linkType, List<Frame> frames) {
 				int orig = h.getOriginalLength();
 				boolean truncated = raw.length < orig;
 				if (truncated && !options.allowTruncated()) {
-					throw new CaptureException(file + ": frame " + index + ": captured " + raw.length + " of " + orig
+					throw new ReplayException(file + ": frame " + index + ": captured " + raw.length + " of " + orig
 							+ " bytes (snaplen " + h.getSnapshot()
 							+ "); replaying it would send a cut frame (allow truncated frames to do so anyway)");
 				}
@@ -150,11 +156,19 @@ public record ReplayFile(Path file, int linkType, List<Frame> frames) {
 			return new ReplayFile(file, dlt, frames);
 		}
 		catch (NotOpenException ex) {
-			throw new CaptureException(file + ": closed while reading", ex);
+			throw new ReplayException(file + ": closed while reading", ex);
 		}
 		finally {
 			h.close();
 		}
+	}
+
+	/**
+	 * A raw IPv4/IPv6 packet with a zero-MAC Ethernet header in front.
+	 * @throws ReplayException if the version nibble is not 4 or 6
+	 */
+	public static byte[] rawIpToEthernet(byte[] ip) {
+		return toEthernet(Path.of("packet"), 0, DLT_RAW, ip);
 	}
 
 	/** The frame as Ethernet; errors name the file, frame and link type. */
@@ -163,24 +177,24 @@ public record ReplayFile(Path file, int linkType, List<Frame> frames) {
 		switch (dlt) {
 			case DLT_EN10MB -> {
 				if (raw.length < 14) {
-					throw new CaptureException(where + raw.length + " bytes, an Ethernet header needs 14");
+					throw new ReplayException(where + raw.length + " bytes, an Ethernet header needs 14");
 				}
 				return raw;
 			}
 			case DLT_RAW, DLT_IPV4, DLT_IPV6 -> {
 				if (raw.length < 1) {
-					throw new CaptureException(where + "empty raw IP frame");
+					throw new ReplayException(where + "empty raw IP frame");
 				}
 				int version = (raw[0] & 0xFF) >>> 4;
 				int type = (version == 4) ? 0x0800 : (version == 6) ? 0x86DD : -1;
 				if (type < 0) {
-					throw new CaptureException(where + "raw IP frame with IP version " + version + ", expected 4 or 6");
+					throw new ReplayException(where + "raw IP frame with IP version " + version + ", expected 4 or 6");
 				}
 				return withEthernet(raw, 0, 0, type);
 			}
 			case DLT_SLL -> {
 				if (raw.length < 16) {
-					throw new CaptureException(where + raw.length + " bytes, a Linux SLL header needs 16");
+					throw new ReplayException(where + raw.length + " bytes, a Linux SLL header needs 16");
 				}
 				int addrLen = u16(raw, 4);
 				long src = (addrLen == 6) ? mac(raw, 6) : 0;
@@ -188,19 +202,19 @@ public record ReplayFile(Path file, int linkType, List<Frame> frames) {
 			}
 			case DLT_SLL2 -> {
 				if (raw.length < 20) {
-					throw new CaptureException(where + raw.length + " bytes, a Linux SLL2 header needs 20");
+					throw new ReplayException(where + raw.length + " bytes, a Linux SLL2 header needs 20");
 				}
 				int addrLen = raw[11] & 0xFF;
 				long src = (addrLen == 6) ? mac(raw, 12) : 0;
 				return withEthernet(cooked(where, raw, 20, u16(raw, 0), "SLL2"), src, 0, u16(raw, 0));
 			}
-			default -> throw new CaptureException(where + "link type " + dlt + " cannot be replayed");
+			default -> throw new ReplayException(where + "link type " + dlt + " cannot be replayed");
 		}
 	}
 
 	private static byte[] cooked(String where, byte[] raw, int header, int protocol, String kind) {
 		if (protocol < 0x0600) {
-			throw new CaptureException(where + "Linux " + kind + " protocol " + String.format("0x%04x", protocol)
+			throw new ReplayException(where + "Linux " + kind + " protocol " + String.format("0x%04x", protocol)
 					+ " is not an EtherType (802.2/802.3 frames cannot be replayed)");
 		}
 		return java.util.Arrays.copyOfRange(raw, header, raw.length);
