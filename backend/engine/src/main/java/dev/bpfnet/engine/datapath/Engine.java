@@ -170,22 +170,29 @@ public final class Engine implements TrafficResolver, PacketSender, FrameSender 
 		}
 		for (int k = 0; k < doc.traffic().size(); k++) {
 			if (doc.traffic().get(k) instanceof dev.bpfnet.engine.topology.Traffic.Replay r) {
-				addReplay("traffic[" + k + "]", r, objectBase);
+				addReplay("traffic[" + k + "]", r, objects);
 			}
 		}
 	}
 
 	/**
-	 * A {@code kind: replay} traffic entry: the file (relative to {@code objectBase}, the
-	 * document's directory) read and converted by {@link ReplayFile}, sent into the
-	 * device by a {@link FrameSource}.
+	 * A {@code kind: replay} traffic entry: the file (from the object source: relative to
+	 * the document's directory for the CLI) read and converted by {@link ReplayFile},
+	 * sent into the device by a {@link FrameSource}.
 	 * @throws IllegalArgumentException {@code traffic[k].file: ...} for a file that
 	 * cannot be replayed
 	 */
-	private void addReplay(String path, dev.bpfnet.engine.topology.Traffic.Replay r, Path objectBase) {
+	private void addReplay(String path, dev.bpfnet.engine.topology.Traffic.Replay r, ObjectSource objects) {
 		ReplayFile file;
 		try {
-			file = ReplayFile.read(objectBase.resolve(r.file()),
+			Path source;
+			try {
+				source = objects.file(r.file());
+			}
+			catch (java.io.IOException ex) {
+				throw new IllegalArgumentException("cannot read " + r.file() + ": " + ex.getMessage(), ex);
+			}
+			file = ReplayFile.read(source,
 					new ReplayFile.Options(ReplayFile.DEFAULT_MAX_BYTES, ReplayFile.DEFAULT_MAX_FRAMES, r.truncate()));
 		}
 		catch (IllegalArgumentException ex) {

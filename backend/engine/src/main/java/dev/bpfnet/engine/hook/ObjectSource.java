@@ -23,13 +23,39 @@ public interface ObjectSource {
 	byte[] load(String objectRef) throws IOException;
 
 	/**
+	 * The referenced file as a path, for readers that need one (libpcap reads capture
+	 * files by name: {@code kind: replay} traffic). This default copies the bytes into a
+	 * temporary file that is deleted when the JVM exits; {@link #directory(Path)} returns
+	 * the file itself.
+	 * @param ref a file reference of the document (e.g. {@code traffic[k].file})
+	 * @return a readable path with the referenced bytes
+	 * @throws IOException if the file cannot be read or copied (the message names it)
+	 */
+	default Path file(String ref) throws IOException {
+		Path tmp = Files.createTempFile("bpfnet-", ".bin");
+		tmp.toFile().deleteOnExit();
+		Files.write(tmp, load(ref));
+		return tmp;
+	}
+
+	/**
 	 * Objects as files relative to {@code base}.
 	 * @param base the directory the references are relative to
 	 * @return the source
 	 */
 	static ObjectSource directory(Path base) {
 		Objects.requireNonNull(base, "base");
-		return ref -> Files.readAllBytes(base.resolve(ref));
+		return new ObjectSource() {
+			@Override
+			public byte[] load(String ref) throws IOException {
+				return Files.readAllBytes(base.resolve(ref));
+			}
+
+			@Override
+			public Path file(String ref) {
+				return base.resolve(ref);
+			}
+		};
 	}
 
 }
