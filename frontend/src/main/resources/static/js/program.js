@@ -29,12 +29,15 @@ function linesOf(text) {
 function renderCode(list, lines, insn, { prefixed } = {}) {
   const hasPc = lines.some((l) => /^\s*\d+:/.test(l));
   let marked = null;
+  let slot = 0;
   list.replaceChildren(...lines.map((text, i) => {
     const m = text.match(/^\s*(\d+):/);
-    const pc = m ? Number(m[1]) : (hasPc ? null : i);
+    // without "N:" prefixes each line is one instruction; lddw ("... ll") takes two slots
+    const pc = m ? Number(m[1]) : (hasPc ? null : slot);
+    if (!m && !hasPc) slot += /\sll$/.test(text.trim()) ? 2 : 1;
     const fail = insn !== null && pc === insn && (prefixed || marked === null);
     const li = el('li', { class: fail ? 'failing' : '', 'data-insn': pc ?? undefined },
-      hasPc ? '' : el('span', { class: 'ln' }, `${i}:`), text);
+      hasPc ? '' : el('span', { class: 'ln' }, `${pc}:`), text);
     if (fail) { marked = li; li.setAttribute('aria-current', 'true'); }
     return li;
   }));
@@ -43,9 +46,11 @@ function renderCode(list, lines, insn, { prefixed } = {}) {
 
 let data = null;
 
+/** The programs of the object (the API's `programs`; `sections` accepted too), each with a name. */
 function sections() {
-  const secs = Array.isArray(data.sections) ? data.sections : [];
-  return secs.length ? secs : [{ name: data.section ?? '(program)', ...data }];
+  const secs = Array.isArray(data.programs) ? data.programs : Array.isArray(data.sections) ? data.sections : [];
+  const named = secs.map((s) => ({ ...s, name: s.name ?? (s.function && s.section ? `${s.section} (${s.function})` : s.section ?? s.function) }));
+  return named.length ? named : [{ name: data.section ?? '(program)', ...data }];
 }
 
 function show(idx) {

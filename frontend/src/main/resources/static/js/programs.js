@@ -31,6 +31,7 @@ async function list() {
   body.replaceChildren(...progs.map((p) => el('tr', {},
     el('td', {}, el('a', { href: `/programs/${p.id}` }, p.name || p.id)), el('td', {}, p.kind ?? ''), el('td', {}, verdictText(p)))));
   if (!progs.length) body.append(el('tr', {}, el('td', { colspan: 3, class: 'muted' }, 'No programs yet.')));
+  status(`${progs.length} stored program${progs.length === 1 ? '' : 's'}.`, 'info');
 }
 
 function showErrors(r, source) {

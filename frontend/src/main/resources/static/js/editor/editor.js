@@ -5,6 +5,7 @@
 // in the browser (localStorage), never in the document.
 import { api, items, describe, el, status } from '../api.js';
 import * as M from './model.js';
+import { startRun } from '../runs.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const NS_W = 230;
@@ -308,6 +309,7 @@ function updateButtons() {
   document.getElementById('btn-delete').disabled = state.readOnly || q.type === 'document';
   document.getElementById('btn-add-ns').disabled = state.readOnly || M.nodes(state.doc).length === 0;
   document.getElementById('btn-share').disabled = !state.id;
+  document.getElementById('btn-run').disabled = !state.id;
   document.getElementById('btn-save').disabled = state.readOnly;
 }
 
@@ -786,6 +788,12 @@ on('btn-save', save);
 on('btn-export', exportYaml);
 on('btn-share', share);
 on('btn-fork', fork);
+on('btn-run', async () => {
+  if (state.dirty) await save();
+  if (!state.id) return;
+  const r = await startRun(state.id, '1ms', 1000);
+  if (r) status('Cannot start a run: ' + describe(r), 'error');
+});
 on('btn-document', () => select({ type: 'document' }));
 document.getElementById('import-file')?.addEventListener('change', (ev) => { const f = ev.target.files?.[0]; if (f) importYaml(f); ev.target.value = ''; });
 document.getElementById('versions')?.addEventListener('change', (ev) => { if (ev.target.value) load(ev.target.value); });

@@ -65,6 +65,14 @@ class BrowserPages {
 		return "runs";
 	}
 
+	/** One run: live view, controls, packets and their paths. */
+	@GetMapping("/runs/{id}")
+	String run(@PathVariable String id, Model model) {
+		model.addAttribute("page", "runs");
+		model.addAttribute("runId", Ids.looksValid(id) ? id : "");
+		return "run";
+	}
+
 	@GetMapping("/labs")
 	String labs(Model model) {
 		model.addAttribute("page", "labs");

@@ -81,7 +81,7 @@ abstract class BrowserTestSupport {
 	@BeforeAll
 	static void launch() {
 		// the machine running the tests may be busy: wait longer than Playwright's 5 s
-		PlaywrightAssertions.setDefaultAssertionTimeout(20_000);
+		PlaywrightAssertions.setDefaultAssertionTimeout(45_000);
 		Assumptions.assumeTrue(Files.isExecutable(CHROMIUM),
 				"browser tests skipped: " + CHROMIUM + " is not installed (apt-get install chromium)");
 		playwright = Playwright.create(new Playwright.CreateOptions()
@@ -110,6 +110,18 @@ abstract class BrowserTestSupport {
 		this.context = newContext();
 		this.page = this.context.newPage();
 		watch(this.page);
+	}
+
+	/** Waits until the page's script marked {@code selector} ready; says why not. */
+	static void assertReady(Page p, String selector) {
+		try {
+			PlaywrightAssertions.assertThat(p.locator(selector)).hasAttribute("data-ready", "true");
+		}
+		catch (AssertionError ex) {
+			throw new AssertionError(
+					selector + " not ready at " + p.url() + "; status bar: " + p.locator("#status-bar").textContent(),
+					ex);
+		}
 	}
 
 	/** A user name no other test uses. */
@@ -147,6 +159,7 @@ abstract class BrowserTestSupport {
 
 	@AfterEach
 	void closePage() {
+		this.pageErrors.forEach((e) -> System.out.println("[browser] " + e));
 		if (this.context != null) {
 			this.context.close();
 		}
@@ -154,8 +167,12 @@ abstract class BrowserTestSupport {
 
 	/** A fresh browser context (no cookies, no storage) with a 1280x800 window. */
 	BrowserContext newContext() {
-		return browser.newContext(
+		BrowserContext ctx = browser.newContext(
 				new Browser.NewContextOptions().setViewportSize(1280, 800).setBaseURL("http://localhost:" + this.port));
+		// a shared CI machine can be slow; nothing here is a timing assertion
+		ctx.setDefaultTimeout(60_000);
+		ctx.setDefaultNavigationTimeout(90_000);
+		return ctx;
 	}
 
 	void watch(Page p) {

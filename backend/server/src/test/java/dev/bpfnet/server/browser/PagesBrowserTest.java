@@ -26,7 +26,14 @@ class PagesBrowserTest extends BrowserTestSupport {
 		if (heading != null) {
 			assertThat(this.page.locator("h1").first()).hasText(heading);
 		}
-		this.page.waitForLoadState(LoadState.NETWORKIDLE);
+		this.page.waitForLoadState(LoadState.LOAD);
+		if (path.startsWith("/topologies/")) {
+			assertThat(this.page.locator("#editor")).hasAttribute("data-ready", "true");
+		}
+		else if (!"/".equals(path)) {
+			// each list page reports what it found (or why not) in its status bar
+			assertThat(this.page.locator("#status-bar")).not().isEmpty();
+		}
 		screenshot("page-" + shot);
 		assertThat(this.pageErrors).as("script errors on " + path).isEmpty();
 	}

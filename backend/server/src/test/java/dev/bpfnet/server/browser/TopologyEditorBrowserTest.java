@@ -109,7 +109,7 @@ class TopologyEditorBrowserTest extends BrowserTestSupport {
 	void openNew() {
 		signIn(this.page);
 		this.page.navigate(url("/topologies/new"));
-		assertThat(this.page.locator("#editor")).hasAttribute("data-ready", "true");
+		assertReady(this.page, "#editor");
 	}
 
 	Locator field(String path) {
@@ -224,7 +224,7 @@ class TopologyEditorBrowserTest extends BrowserTestSupport {
 		assertThat(this.page).hasURL(java.util.regex.Pattern.compile(".*/topologies/[A-Za-z0-9_-]+$"));
 
 		this.page.reload();
-		assertThat(this.page.locator("#editor")).hasAttribute("data-ready", "true");
+		assertReady(this.page, "#editor");
 		assertThat(this.page.locator("[data-device=\"node2/host/eth0\"]")).hasCount(1);
 		assertThat(editorDocument(this.page)).isEqualTo(built);
 		screenshot("editor-reloaded");
@@ -241,7 +241,7 @@ class TopologyEditorBrowserTest extends BrowserTestSupport {
 				signIn(other);
 				other.navigate(link);
 			}
-			assertThat(other.locator("#editor")).hasAttribute("data-ready", "true");
+			assertReady(other, "#editor");
 			assertThat(other.locator("#btn-save")).isHidden();
 			assertThat(editorDocument(other)).isEqualTo(built);
 			other.locator("[data-device=\"node1/host/nk0\"]").click();

@@ -1,0 +1,93 @@
+package dev.bpfnet.server.browser;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The run view in Chromium: a topology saved in the editor is run from its Run button;
+ * the view receives trace events (the count and the packet dots change while it plays),
+ * lists packets, and a clicked packet's path shows the kernel functions it passed. Frame
+ * times measured in the page are printed for docs/benchmarks.md.
+ */
+class RunViewBrowserTest extends BrowserTestSupport {
+
+	/**
+	 * labs/02-netif-rx/backlog.yaml without its program: the host routes pod A to pod B.
+	 */
+	static final String TWO_PODS = """
+			name: two-pods
+			seed: 11
+			nodes:
+			  - name: node1
+			    cpus: 2
+			    namespaces:
+			      - name: host
+			        forwarding: true
+			        devices:
+			          - name: lxc-a
+			            kind: veth
+			            mac: "02:00:00:00:0a:01"
+			            peer: { namespace: pod-a, name: eth0, mac: "02:00:00:00:0a:02", addresses: [10.244.1.10/32] }
+			          - name: lxc-b
+			            kind: veth
+			            mac: "02:00:00:00:0b:01"
+			            peer: { namespace: pod-b, name: eth0, mac: "02:00:00:00:0b:02", addresses: [10.244.1.20/32] }
+			        routes:
+			          - { to: 10.244.1.10/32, dev: lxc-a }
+			          - { to: 10.244.1.20/32, dev: lxc-b }
+			        neighbours:
+			          - { ip: 10.244.1.10, mac: "02:00:00:00:0a:02", dev: lxc-a }
+			          - { ip: 10.244.1.20, mac: "02:00:00:00:0b:02", dev: lxc-b }
+			      - name: pod-a
+			        routes: [ { to: 0.0.0.0/0, dev: eth0 } ]
+			        neighbours: [ { ip: 10.244.1.20, mac: "02:00:00:00:0a:01", dev: eth0 } ]
+			      - name: pod-b
+			        routes: [ { to: 0.0.0.0/0, dev: eth0 } ]
+			        neighbours: [ { ip: 10.244.1.10, mac: "02:00:00:00:0b:01", dev: eth0 } ]
+			traffic:
+			  - { name: bursts, kind: burst, from: node1/pod-a, to: 10.244.1.20:7000, size: 128, burst: 32, interval: 100us, count: 10, cpu: 1 }
+			""";
+
+	@Test
+	void packetsMoveAndAPacketShowsItsPath() throws Exception {
+		Assumptions.assumeTrue(apiPresent("/api/runs"), "skipped: /api/runs is not in this build yet");
+		signIn(this.page);
+		this.page.navigate(url("/topologies/new"));
+		assertThat(this.page.locator("#editor")).hasAttribute("data-ready", "true");
+		Path file = Files.createTempFile("two-pods", ".yaml");
+		Files.writeString(file, TWO_PODS);
+		this.page.locator("#import-file").setInputFiles(file);
+		assertThat(this.page.locator("[data-device=\"node1/pod-b/eth0\"]")).hasCount(1);
+		this.page.locator("#btn-save").click();
+		assertThat(this.page.locator("#status-bar")).containsText("Saved");
+		this.page.locator("#btn-run").click();
+		this.page.waitForURL(Pattern.compile(".*/runs/[A-Za-z0-9_-]+$"));
+
+		this.page.waitForFunction("() => Number(document.getElementById('run-page').dataset.events || 0) > 0");
+		long first = ((Number) this.page.evaluate("() => Number(document.getElementById('run-page').dataset.events)"))
+			.longValue();
+		this.page.waitForFunction("(n) => Number(document.getElementById('run-page').dataset.events) > n", first);
+		assertThat(this.page.locator("#scene .pkt").first()).isVisible();
+		screenshot("run-playing");
+
+		assertThat(this.page.locator("#run-page")).hasAttribute("data-status", Pattern.compile("finished|stopped"));
+		assertThat(this.page.locator("#packets tbody tr").first()).isVisible();
+		this.page.locator("#packets tbody tr").first().click();
+		assertThat(this.page.locator("#inspector tbody")).containsText("veth_xmit");
+		screenshot("run-inspector");
+
+		@SuppressWarnings("unchecked")
+		Map<String, Object> frames = (Map<String, Object>) this.page.evaluate("() => window.bpfnetRun.frames()");
+		System.out.println("run view frame times (ms): " + frames);
+		assertThat(this.pageErrors).isEmpty();
+	}
+
+}
