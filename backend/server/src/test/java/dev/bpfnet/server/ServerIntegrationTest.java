@@ -24,6 +24,8 @@ public abstract class ServerIntegrationTest {
 	@DynamicPropertySource
 	static void dataDir(DynamicPropertyRegistry registry) {
 		registry.add("bpfnet.data-dir", DATA_DIR::toString);
+		// the repository's labs/ (surefire passes the folder; see the parent pom)
+		registry.add("bpfnet.labs-dir", () -> System.getProperty("bpfnet.labs.dir", "../../labs"));
 	}
 
 }

@@ -84,7 +84,7 @@ public class SecurityConfig {
 			return (unsafe && !credentials && session) ? MatchResult.match() : MatchResult.notMatch();
 		};
 		return http.securityMatcher(ServerWebExchangeMatchers.pathMatchers("/api/**"))
-			.authorizeExchange((ex) -> ex.pathMatchers(HttpMethod.POST, "/api/users")
+			.authorizeExchange((ex) -> ex.pathMatchers(HttpMethod.POST, "/api/users", "/api/labs/*/check")
 				.permitAll()
 				.pathMatchers(HttpMethod.GET, "/api/labs", "/api/labs/**", "/api/shares/**")
 				.permitAll()
