@@ -46,6 +46,12 @@ public record RunOptions(long durationNs, Long seed, RunLimits limits, Pace pace
 				true);
 	}
 
+	/** These options with another simulated duration ({@code > 0}). */
+	public RunOptions withDuration(long durationNs) {
+		return new RunOptions(durationNs, this.seed, this.limits, this.pace, this.startPaused, this.live, this.mode,
+				this.recordPaths);
+	}
+
 	/** These options with another seed ({@code null}: the document's). */
 	public RunOptions withSeed(Long seed) {
 		return new RunOptions(this.durationNs, seed, this.limits, this.pace, this.startPaused, this.live, this.mode,

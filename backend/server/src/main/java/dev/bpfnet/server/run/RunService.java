@@ -36,6 +36,8 @@ import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.bpfnet.engine.hook.ObjectSource;
+import dev.bpfnet.engine.lab.Lab;
+import dev.bpfnet.server.lab.LabCatalog;
 import dev.bpfnet.engine.hook.ProgramLoadException;
 import dev.bpfnet.engine.run.Pace;
 import dev.bpfnet.engine.run.RunLimits;
@@ -95,6 +97,8 @@ public class RunService implements LiveStreams, ApplicationRunner {
 
 	private final ObjectProvider<ProgramObjects> programs;
 
+	private final ObjectProvider<LabCatalog> labs;
+
 	private final JsonMapper json = JsonMapper.builder().build();
 
 	private final ThreadPoolExecutor executor;
@@ -143,8 +147,9 @@ public class RunService implements LiveStreams, ApplicationRunner {
 	}
 
 	public RunService(RunStore store, BpfnetProperties props, ObjectProvider<TopologyVersions> topologies,
-			ObjectProvider<ProgramObjects> programs, MeterRegistry meters) {
+			ObjectProvider<ProgramObjects> programs, ObjectProvider<LabCatalog> labs, MeterRegistry meters) {
 		this.store = store;
+		this.labs = labs;
 		this.limits = props.limits();
 		this.runsDir = props.dataDir().resolve("runs");
 		this.topologies = topologies;
@@ -230,9 +235,16 @@ public class RunService implements LiveStreams, ApplicationRunner {
 			return Mono.error(ex);
 		}
 		boolean inline = req.yaml() != null;
-		if (inline == (req.topologyId() != null)) {
+		int given = (inline ? 1 : 0) + ((req.topologyId() != null) ? 1 : 0) + ((req.lab() != null) ? 1 : 0);
+		if (given != 1) {
 			return Mono.error(ApiException.invalid(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request",
-					inline ? "topologyId" : "topologyId", "give exactly one of topologyId and yaml"));
+					"topologyId", "give exactly one of topologyId, yaml and lab"));
+		}
+		if (req.lab() != null) {
+			boolean defaultDuration = req.durationNs() == null && req.duration() == null;
+			RunOptions labOptions = options;
+			return Mono.defer(() -> labRun(owner, req, labOptions, defaultDuration))
+				.subscribeOn(Schedulers.boundedElastic());
 		}
 		RunOptions opts = options;
 		Mono<StoredTopology> topology = inline ? Mono.just(new StoredTopology(null, 0, owner, null, req.yaml()))
@@ -241,6 +253,58 @@ public class RunService implements LiveStreams, ApplicationRunner {
 			TopologyDocument doc = parse(t.yaml(), inline);
 			return objects(owner, doc).flatMap((objects) -> submit(owner, t, inline, doc, objects, opts, req));
 		});
+	}
+
+	/**
+	 * A run of a lab's topology: the document and its program objects come from the lab
+	 * folder (objects outside it are refused); the duration defaults to the lab's.
+	 */
+	private Mono<RunView> labRun(String owner, RunRequest req, RunOptions options, boolean defaultDuration) {
+		LabCatalog catalog = this.labs.getIfAvailable();
+		if (catalog == null) {
+			return Mono.error(new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "Unavailable",
+					"labs are not available on this server", List.of()));
+		}
+		Lab lab = catalog.find(req.lab()).orElseThrow(() -> ApiException.notFound("lab", req.lab()));
+		Lab.RunSpec spec = (req.labRun() != null) ? lab.run(req.labRun()) : lab.runs().get(0);
+		if (spec == null) {
+			throw ApiException.invalid(HttpStatus.UNPROCESSABLE_CONTENT, "invalid-run", "Invalid run", "labRun",
+					"no run '" + req.labRun() + "' in lab " + lab.id() + " (runs: "
+							+ String.join(", ", lab.runs().stream().map(Lab.RunSpec::name).toList()) + ")");
+		}
+		Path dir = lab.dir().toAbsolutePath().normalize();
+		Path file = dir.resolve(spec.topology()).normalize();
+		String yaml;
+		try {
+			yaml = Files.readString(file);
+		}
+		catch (IOException ex) {
+			throw new ApiException(HttpStatus.INTERNAL_SERVER_ERROR, "lab-unreadable", "Lab unreadable",
+					"cannot read " + lab.id() + "/" + spec.topology() + ": " + ex.getMessage(), List.of());
+		}
+		TopologyDocument doc = parse(yaml, true);
+		Map<String, byte[]> objects = new LinkedHashMap<>();
+		for (int k = 0; k < doc.programs().size(); k++) {
+			ProgramRef p = doc.programs().get(k);
+			if (p.object().isEmpty()) {
+				continue;
+			}
+			Path object = file.getParent().resolve(p.object().get()).normalize();
+			if (!object.startsWith(dir)) {
+				throw ApiException.invalid(HttpStatus.UNPROCESSABLE_CONTENT, "invalid-topology", "Invalid topology",
+						"programs[" + k + "].object", "outside the lab folder");
+			}
+			try {
+				objects.put(p.object().get(), Files.readAllBytes(object));
+			}
+			catch (IOException ex) {
+				throw ApiException.invalid(HttpStatus.UNPROCESSABLE_CONTENT, "invalid-topology", "Invalid topology",
+						"programs[" + k + "].object", "cannot read " + p.object().get() + ": " + ex.getMessage());
+			}
+		}
+		RunOptions opts = defaultDuration ? options.withDuration(lab.durationNs()) : options;
+		StoredTopology t = new StoredTopology(null, 0, owner, lab.id() + "/" + spec.name(), yaml);
+		return submit(owner, t, true, doc, objects, opts, req);
 	}
 
 	private long duration(RunRequest req) {
@@ -368,7 +432,7 @@ public class RunService implements LiveStreams, ApplicationRunner {
 		String params;
 		try {
 			params = this.json.writeValueAsString(new RunRequest(t.id(), inline ? null : t.version(), req.seed(),
-					options.durationNs(), null, req.pace(), null));
+					options.durationNs(), null, req.pace(), null, req.lab(), req.labRun()));
 		}
 		catch (RuntimeException ex) {
 			params = "{}";

@@ -44,6 +44,7 @@ class RunApiTest {
 	@DynamicPropertySource
 	static void dataDir(DynamicPropertyRegistry r) {
 		r.add("bpfnet.data-dir", () -> dataDir.toString());
+		r.add("bpfnet.labs-dir", () -> System.getProperty("bpfnet.labs.dir", "../../labs"));
 	}
 
 	static final String YAML;
@@ -122,6 +123,20 @@ class RunApiTest {
 			Thread.sleep(50);
 		}
 		throw new AssertionError("run " + id + " never reached " + List.of(states));
+	}
+
+	@Test
+	void aLabTopologyRunsWithItsProgramsFromTheLabFolder() throws Exception {
+		String id = start("alice", Map.of("lab", "01-pod-egress", "labRun", "bpfnet", "duration", "1ms"));
+		JsonNode done = awaitStatus("alice", id, "finished", "failed");
+		assertThat(done.get("status").asString()).isEqualTo("finished");
+		JsonNode packets = get("alice", "/api/runs/" + id + "/packets?size=1", 200);
+		long skb = packets.get("items").get(0).get("skb").asLong();
+		String path = get("alice", "/api/runs/" + id + "/packets/" + skb, 200).toString();
+		assertThat(path).contains("netkit_xmit").contains("skb_do_redirect");
+		JsonNode bad = post("alice", "/api/runs", Map.of("lab", "01-pod-egress", "labRun", "nope"), 422);
+		assertThat(bad.get("errors").get(0).get("path").asString()).isEqualTo("labRun");
+		post("alice", "/api/runs", Map.of("lab", "99-nope"), 404);
 	}
 
 	@Test
