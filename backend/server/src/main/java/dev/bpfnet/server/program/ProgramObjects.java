@@ -19,4 +19,11 @@ public interface ProgramObjects {
 	 */
 	Mono<byte[]> object(String owner, String programId);
 
+	/**
+	 * Copies program {@code programId} of {@code fromOwner} into {@code toOwner}'s
+	 * account (a fork of a shared topology takes its programs along).
+	 * @return the new program's id, or empty when there is no such program
+	 */
+	Mono<String> copy(String fromOwner, String programId, String toOwner);
+
 }

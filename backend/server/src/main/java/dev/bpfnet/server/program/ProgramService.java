@@ -144,6 +144,20 @@ public class ProgramService implements ProgramObjects {
 		return this.store.object(owner, programId);
 	}
 
+	@Override
+	public Mono<String> copy(String fromOwner, String programId, String toOwner) {
+		if (!Ids.looksValid(programId)) {
+			return Mono.empty();
+		}
+		return this.store.find(fromOwner, programId).flatMap((p) -> {
+			String id = Ids.newId();
+			StoredProgram copy = new StoredProgram(id, toOwner, p.name(), p.kind(), p.fileName(), p.source(),
+					p.object(), p.sha256(), p.verified(), p.analysis(),
+					java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC));
+			return this.store.insert(copy).thenReturn(id);
+		});
+	}
+
 	/** Rows stored, all owners (for tests and metrics). */
 	public Mono<Long> count() {
 		return this.store.count();

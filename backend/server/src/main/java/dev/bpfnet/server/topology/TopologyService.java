@@ -7,6 +7,7 @@ import java.util.List;
 
 import dev.bpfnet.engine.topology.TopologyDocument;
 import dev.bpfnet.server.api.ApiException;
+import dev.bpfnet.server.program.ProgramObjects;
 import dev.bpfnet.server.api.Ids;
 import dev.bpfnet.server.config.BpfnetProperties;
 import io.micrometer.core.instrument.Counter;
@@ -16,6 +17,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpStatus;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Service;
@@ -36,6 +38,8 @@ public class TopologyService implements TopologyVersions {
 
 	private final DatabaseClient db;
 
+	private final ObjectProvider<ProgramObjects> programs;
+
 	private final TransactionalOperator tx;
 
 	private final long maxBytes;
@@ -48,8 +52,10 @@ public class TopologyService implements TopologyVersions {
 
 	private final Counter validBad;
 
-	TopologyService(DatabaseClient db, TransactionalOperator tx, BpfnetProperties properties, MeterRegistry meters) {
+	TopologyService(DatabaseClient db, TransactionalOperator tx, BpfnetProperties properties, MeterRegistry meters,
+			ObjectProvider<ProgramObjects> programs) {
 		this.db = db;
+		this.programs = programs;
 		this.tx = tx;
 		this.maxBytes = TopologyChecks.limit(properties.limits().maxTopologyBytes());
 		this.meters = meters;
@@ -284,7 +290,11 @@ public class TopologyService implements TopologyVersions {
 
 	/**
 	 * Copies {@code source} into {@code owner}'s account as a new topology (version 1),
-	 * remembering where it came from.
+	 * remembering where it came from. Forking someone else's topology (through a share)
+	 * also copies the stored programs it names ({@code program:<id>}) into
+	 * {@code owner}'s account and points the copy's document at them, so the fork runs on
+	 * its own; a program the source owner has deleted stays named as it was (the run then
+	 * reports it missing).
 	 */
 	public Mono<Meta> fork(String owner, StoredTopology source, String name) {
 		String display = (name == null || name.isBlank()) ? source.name() : name.strip();
@@ -292,7 +302,30 @@ public class TopologyService implements TopologyVersions {
 			return Mono.error(ApiException.invalid(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", "name",
 					"expected at most 200 characters, got " + display.length()));
 		}
-		return insert(owner, display, source.yaml(), source.id(), source.version()).doOnSuccess((m) -> created("fork"));
+		return copyPrograms(owner, source)
+			.flatMap((yaml) -> insert(owner, display, yaml, source.id(), source.version()))
+			.doOnSuccess((m) -> created("fork"));
+	}
+
+	private static final java.util.regex.Pattern PROGRAM_REF = java.util.regex.Pattern
+		.compile(java.util.regex.Pattern.quote(ProgramObjects.PREFIX) + "([A-Za-z0-9_-]{22,64})");
+
+	private Mono<String> copyPrograms(String owner, StoredTopology source) {
+		ProgramObjects po = this.programs.getIfAvailable();
+		if (po == null || owner.equals(source.owner())) {
+			return Mono.just(source.yaml());
+		}
+		java.util.Set<String> ids = new java.util.LinkedHashSet<>();
+		java.util.regex.Matcher m = PROGRAM_REF.matcher(source.yaml());
+		while (m.find()) {
+			ids.add(m.group(1));
+		}
+		return reactor.core.publisher.Flux.fromIterable(ids)
+			.concatMap((id) -> po.copy(source.owner(), id, owner).map((copy) -> java.util.Map.entry(id, copy)))
+			.collectMap(java.util.Map.Entry::getKey, java.util.Map.Entry::getValue)
+			.map((copies) -> PROGRAM_REF.matcher(source.yaml())
+				.replaceAll((r) -> java.util.regex.Matcher
+					.quoteReplacement(ProgramObjects.PREFIX + copies.getOrDefault(r.group(1), r.group(1)))));
 	}
 
 }

@@ -372,4 +372,74 @@ class ShareApiIntegrationTests extends ServerIntegrationTest {
 		this.client.get().uri("/api/shares/{t}/runs/{r}/summary", token, runId).exchange().expectStatus().isNotFound();
 	}
 
+	@Test
+	@SuppressWarnings("unchecked")
+	void forkingThroughAShareCopiesTheProgramsTheTopologyNames() {
+		Map<String, Object> program = this.client.post()
+			.uri("/api/programs?name=to-nic&section=tcx/ingress")
+			.headers((h) -> h.setBearerAuth(this.owner))
+			.contentType(org.springframework.http.MediaType.TEXT_PLAIN)
+			.bodyValue("r1 = 2\nr2 = 0\ncall 23\nexit\n")
+			.exchange()
+			.expectStatus()
+			.isCreated()
+			.expectBody(Map.class)
+			.returnResult()
+			.getResponseBody();
+		String programId = (String) program.get("id");
+		String yaml = this.veth.replace("    asm: |\n      r1 = 2\n      r2 = 0\n      call 23\n      exit\n",
+				"    object: \"program:" + programId + "\"\n");
+		assertThat(yaml).contains("program:" + programId);
+		Map<String, Object> created = this.client.post()
+			.uri("/api/topologies")
+			.headers((h) -> h.setBearerAuth(this.owner))
+			.contentType(YAML)
+			.bodyValue(yaml)
+			.exchange()
+			.expectStatus()
+			.isCreated()
+			.expectBody(Map.class)
+			.returnResult()
+			.getResponseBody();
+		String token = (String) share((String) created.get("id")).get("token");
+		// the shared program is readable through the token; the other user cannot read it
+		// directly
+		this.client.get().uri("/api/shares/{t}/programs/{p}", token, programId).exchange().expectStatus().isOk();
+		this.client.get()
+			.uri("/api/programs/{p}", programId)
+			.headers((h) -> h.setBearerAuth(this.other))
+			.exchange()
+			.expectStatus()
+			.isNotFound();
+		Map<String, Object> fork = this.client.post()
+			.uri("/api/shares/{t}/fork", token)
+			.headers((h) -> h.setBearerAuth(this.other))
+			.exchange()
+			.expectStatus()
+			.isCreated()
+			.expectBody(Map.class)
+			.returnResult()
+			.getResponseBody();
+		String forkedYaml = this.client.get()
+			.uri("/api/topologies/{id}.yaml", fork.get("id"))
+			.headers((h) -> h.setBearerAuth(this.other))
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(String.class)
+			.returnResult()
+			.getResponseBody();
+		java.util.regex.Matcher m = java.util.regex.Pattern.compile("program:([A-Za-z0-9_-]+)").matcher(forkedYaml);
+		assertThat(m.find()).isTrue();
+		String copyId = m.group(1);
+		assertThat(copyId).isNotEqualTo(programId);
+		// the copy belongs to the forker
+		this.client.get()
+			.uri("/api/programs/{p}", copyId)
+			.headers((h) -> h.setBearerAuth(this.other))
+			.exchange()
+			.expectStatus()
+			.isOk();
+	}
+
 }
