@@ -1,5 +1,7 @@
 package dev.bpfnet.bench;
 
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.OptionalLong;
@@ -21,7 +23,9 @@ import dev.bpfnet.engine.topology.Topology;
 import dev.bpfnet.engine.topology.TopologyDocument;
 import dev.bpfnet.engine.topology.Traffic;
 import dev.bpfnet.engine.topology.VethDevice;
+import dev.bpfnet.engine.trace.DropCounter;
 import dev.bpfnet.engine.trace.PathRecorder;
+import dev.bpfnet.engine.trace.QueueDepthRecorder;
 import dev.bpfnet.engine.trace.Tee;
 import dev.bpfnet.engine.trace.TraceHasher;
 import dev.bpfnet.engine.trace.TraceSink;
@@ -45,9 +49,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * Emulated packets per second through the whole engine on the veth pod-egress path
  * (datapath.md §6 A: pod task {@code udp_sendmsg} → {@code veth_xmit} → backlog →
  * {@code NET_RX} softirq → tcx ingress {@code bpf_redirect} → NIC qdisc → TX ring →
- * wire), with recording on ({@link PathRecorder} + {@link TraceHasher} + the engine's CPU
- * accounting, which is always on) and off ({@link TraceSink#NONE}), in the same run, on
- * one thread.
+ * wire), with recording on (every standard recorder of a run: {@link PathRecorder},
+ * {@link QueueDepthRecorder}, {@link DropCounter} and {@link TraceHasher} behind a
+ * {@link Tee}, plus the engine's CPU accounting and latency recorder, which are always
+ * on) and off ({@link TraceSink#NONE}), in the same run, on one thread.
  *
  * <p>
  * <b>Workload.</b> node1 (2 CPUs) has pod1 behind a veth pair; lxc0's tcx ingress
@@ -168,9 +173,10 @@ public class EngineBench {
 		long busy = dp.accounting().busyNs(dp.cpus().cpu(0).id());
 		System.out.printf(
 				"%n[EngineBench] %d packets/op, %d events/packet, sender CPU %.1f%% busy, "
-						+ "PathRecorder %.2f bytes/step (%d steps, %d bytes)%n",
+						+ "PathRecorder %.2f bytes/step (%d steps, %d bytes), trace hash input %.2f bytes/event%n",
 				dp.transmitted(), this.offEventsPerPacket, 100.0 * busy / OP_NS, this.recorder.bytesPerStep(),
-				this.recorder.size(), this.recorder.storageBytes());
+				this.recorder.size(), this.recorder.storageBytes(),
+				(double) this.hasher.encodedBytes() / this.hasher.events());
 		newRecordingEngine();
 	}
 
@@ -181,8 +187,40 @@ public class EngineBench {
 	private Engine newRecordingEngine() {
 		this.recorder = new PathRecorder();
 		this.hasher = new TraceHasher();
-		this.on = new Engine(this.doc, NO_OBJECTS, options(Tee.of(this.recorder, this.hasher)));
+		this.on = new Engine(this.doc, NO_OBJECTS,
+				options(Tee.of(this.recorder, new QueueDepthRecorder(), new DropCounter(), this.hasher)));
 		return this.on;
+	}
+
+	/** Packets of this iteration, for the CPU time per packet. */
+	private long iterationPackets;
+
+	private long processCpu0;
+
+	private long threadCpu0;
+
+	private long gcMillis0;
+
+	/** Starts the CPU clocks of an iteration (on the benchmark thread). */
+	@Setup(Level.Iteration)
+	public void startClocks() {
+		this.iterationPackets = 0;
+		this.processCpu0 = processCpuNs();
+		this.threadCpu0 = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+		this.gcMillis0 = gcMillis();
+	}
+
+	private static long processCpuNs() {
+		return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+			.getProcessCpuTime();
+	}
+
+	private static long gcMillis() {
+		long ms = 0;
+		for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+			ms += Math.max(0, gc.getCollectionTime());
+		}
+		return ms;
 	}
 
 	@Benchmark
@@ -197,6 +235,7 @@ public class EngineBench {
 		this.on.run(OP_NS);
 		counts.packets += dp.transmitted() - sent;
 		counts.events += this.hasher.events() - events;
+		this.iterationPackets += dp.transmitted() - sent;
 		return this.recorder.size();
 	}
 
@@ -209,11 +248,24 @@ public class EngineBench {
 		long packets = dp.transmitted() - sent;
 		counts.packets += packets;
 		counts.events += packets * this.offEventsPerPacket;
+		this.iterationPackets += packets;
 		return packets;
 	}
 
+	/**
+	 * Prints the CPU time per packet of the iteration: of the benchmark thread (time it
+	 * actually ran, so other load on the machine does not count) and of the whole JVM
+	 * (with GC and JIT threads), and the GC pause time.
+	 */
 	@TearDown(Level.Iteration)
 	public void storage() {
+		long n = Math.max(1, this.iterationPackets);
+		double thread = (double) (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - this.threadCpu0) / n;
+		double process = (double) (processCpuNs() - this.processCpu0) / n;
+		System.out.printf(
+				"%n[EngineBench] CPU per packet: thread %.0f ns (%.2f M packets/thread-CPU-s), "
+						+ "JVM %.0f ns (%.2f M packets/CPU-s), GC pauses %d ms, %d packets%n",
+				thread, 1e3 / thread, process, 1e3 / process, gcMillis() - this.gcMillis0, this.iterationPackets);
 		if (this.recorder.size() > 0) {
 			System.out.printf("%n[EngineBench] PathRecorder %.2f bytes/step (%d steps, %d bytes)%n",
 					this.recorder.bytesPerStep(), this.recorder.size(), this.recorder.storageBytes());

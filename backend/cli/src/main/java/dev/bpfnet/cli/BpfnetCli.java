@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "bpfnet", mixinStandardHelpOptions = true, version = "bpfnet 0.1.0",
 		description = "Emulate, trace and compare the Linux container datapath with real eBPF programs.",
-		subcommands = { BpfCommand.class, TopologyRunCommand.class, FidelityCommand.class,
+		subcommands = { BpfCommand.class, TopologyRunCommand.class, FidelityCommand.class, LabCommand.class,
 				CommandLine.HelpCommand.class })
 public final class BpfnetCli implements Runnable {
 

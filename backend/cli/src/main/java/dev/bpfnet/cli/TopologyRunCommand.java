@@ -6,11 +6,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
-import dev.bpfnet.engine.datapath.Datapath;
-import dev.bpfnet.engine.datapath.Engine;
+import dev.bpfnet.engine.capture.CaptureSession;
+import dev.bpfnet.engine.hook.ObjectSource;
 import dev.bpfnet.engine.hook.ProgramLoadException;
+import dev.bpfnet.engine.run.RunOptions;
+import dev.bpfnet.engine.run.RunReport;
+import dev.bpfnet.engine.run.RunSession;
+import dev.bpfnet.engine.run.RunState;
+import dev.bpfnet.engine.run.RunStatus;
 import dev.bpfnet.engine.topology.Problem;
 import dev.bpfnet.engine.topology.ProgramRef;
 import dev.bpfnet.engine.topology.TopologyDocument;
@@ -18,24 +22,13 @@ import dev.bpfnet.engine.topology.TopologyException;
 import dev.bpfnet.engine.topology.TopologyParser;
 import dev.bpfnet.engine.topology.TopologyValidator;
 import dev.bpfnet.engine.topology.Units;
-import dev.bpfnet.engine.trace.Context;
-import dev.bpfnet.engine.trace.CpuAccounting;
-import dev.bpfnet.engine.trace.DropCounter;
-import dev.bpfnet.engine.trace.DropReason;
-import dev.bpfnet.engine.trace.Function;
-import dev.bpfnet.engine.trace.LatencyRecorder;
-import dev.bpfnet.engine.trace.Names;
-import dev.bpfnet.engine.trace.Tee;
-import dev.bpfnet.engine.trace.TraceHasher;
-import dev.bpfnet.engine.trace.TraceSink;
-import dev.bpfnet.engine.traffic.TrafficPlan;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@code bpfnet run TOPOLOGY.yaml}: builds the {@link Engine} of a topology document
+ * {@code bpfnet run TOPOLOGY.yaml}: builds a {@link RunSession} of a topology document
  * (every node, wire and program), starts its traffic and runs it for {@code --duration}
  * of simulated time, then prints packets sent, delivered and dropped (by reason), each
  * flow's latencies and rate, the CPU time per context and task, and the SHA-256 of the
@@ -65,6 +58,24 @@ final class TopologyRunCommand implements java.util.concurrent.Callable<Integer>
 	@Option(names = "--objects",
 			description = "directory the programs' object paths are relative to (default: the document's directory)")
 	Path objects;
+
+	@Option(names = "--capture", paramLabel = "DEV[:in|out]",
+			description = "capture a device (node/ns/dev) as tcpdump -i would, into the --pcap file of the same position (repeatable)")
+	List<String> captures = new ArrayList<>();
+
+	@Option(names = "--pcap", paramLabel = "FILE", description = "the pcap file of the --capture at the same position")
+	List<Path> pcaps = new ArrayList<>();
+
+	@Option(names = "--path-capture", paramLabel = "FILE",
+			description = "pcapng with one interface per hop (device and direction) and the skb id as packet comment")
+	Path pathCapture;
+
+	@Option(names = "--latency-csv", paramLabel = "FILE", description = "per-packet first/last step, latency and fate")
+	Path latencyCsv;
+
+	@Option(names = "--perfetto", paramLabel = "FILE",
+			description = "the run as Chrome/Perfetto trace-event JSON (ui.perfetto.dev)")
+	Path perfetto;
 
 	@Override
 	public Integer call() {
@@ -99,17 +110,12 @@ final class TopologyRunCommand implements java.util.concurrent.Callable<Integer>
 		if (!missing.isEmpty()) {
 			return problems(missing);
 		}
-		TraceHasher hasher = new TraceHasher();
-		DropCounter drops = new DropCounter();
-		long[] sent = new long[1];
-		TraceSink counter = (t, skb, cpu, ctx, task, fn, dev, ns, q, depth, verdict, drop) -> {
-			if (fn == Function.UDP_SENDMSG) {
-				sent[0]++;
-			}
-		};
-		Engine engine;
+		CaptureSession captureSession = new CaptureSession(captureRequest(), null);
+		RunSession session;
 		try {
-			engine = new Engine(doc, base, Datapath.Options.of(Tee.of(hasher, drops, counter)));
+			session = RunSession.create(doc, ObjectSource.directory(base),
+					RunOptions.of(durationNs).withRecordPaths(false).withLive(captureSession.traceSink()));
+			captureSession.attach(session.engine());
 		}
 		catch (ProgramLoadException ex) {
 			return problems(List.of(Problem.at(programPath(doc, ex.program()), ex.getMessage())));
@@ -117,8 +123,17 @@ final class TopologyRunCommand implements java.util.concurrent.Callable<Integer>
 		catch (IllegalArgumentException ex) {
 			return problems(List.of(Problem.at("", ex.getMessage())));
 		}
-		engine.run(durationNs);
-		Map<String, Object> out = report(engine, doc, durationNs, sent[0], drops, hasher);
+		RunStatus status;
+		try {
+			status = session.run();
+		}
+		finally {
+			captureSession.close();
+		}
+		if (status.state() == RunState.FAILED) {
+			throw new BpfCommand.CliException("the run failed: " + status.reason());
+		}
+		Map<String, Object> out = report(session.report());
 		if (this.json) {
 			System.out.println(JsonMapper.builder().build().writeValueAsString(out));
 		}
@@ -126,6 +141,24 @@ final class TopologyRunCommand implements java.util.concurrent.Callable<Integer>
 			printText(out);
 		}
 		return 0;
+	}
+
+	/** The capture options as a request; {@code --capture} and {@code --pcap} pair up. */
+	private CaptureSession.Request captureRequest() {
+		if (this.captures.size() != this.pcaps.size()) {
+			throw new BpfCommand.CliException("--capture and --pcap pair up: got " + this.captures.size()
+					+ " --capture and " + this.pcaps.size() + " --pcap");
+		}
+		List<CaptureSession.DeviceSpec> devices = new ArrayList<>();
+		for (int i = 0; i < this.captures.size(); i++) {
+			try {
+				devices.add(CaptureSession.DeviceSpec.parse(this.captures.get(i), this.pcaps.get(i)));
+			}
+			catch (IllegalArgumentException ex) {
+				throw new BpfCommand.CliException("--" + ex.getMessage());
+			}
+		}
+		return new CaptureSession.Request(devices, this.pathCapture, this.latencyCsv, this.perfetto);
 	}
 
 	private static int problems(List<Problem> problems) {
@@ -157,86 +190,57 @@ final class TopologyRunCommand implements java.util.concurrent.Callable<Integer>
 		return out;
 	}
 
-	private static Map<String, Object> report(Engine engine, TopologyDocument doc, long durationNs, long sent,
-			DropCounter drops, TraceHasher hasher) {
-		long elapsed = engine.simulator().now();
+	/** The report as the JSON object this command has always printed (no maps). */
+	private static Map<String, Object> report(RunReport r) {
 		Map<String, Object> out = new LinkedHashMap<>();
-		out.put("topology", doc.name());
-		out.put("seed", doc.seed());
-		out.put("simulatedNs", elapsed);
-		long delivered = 0;
-		for (Datapath dp : engine.nodes()) {
-			delivered += dp.delivered();
-		}
+		out.put("topology", r.topology());
+		out.put("seed", r.seed());
+		out.put("simulatedNs", r.simulatedNs());
 		Map<String, Object> packets = new LinkedHashMap<>();
-		packets.put("sent", sent);
-		packets.put("delivered", delivered);
-		Map<String, Long> byReason = new TreeMap<>();
-		for (Map.Entry<DropReason, Long> e : drops.byReason().entrySet()) {
-			byReason.put(e.getKey().name(), e.getValue());
-		}
-		packets.put("dropped", byReason);
+		packets.put("sent", r.packets().sent());
+		packets.put("delivered", r.packets().delivered());
+		packets.put("dropped", r.packets().dropped());
 		out.put("packets", packets);
 		List<Object> flows = new ArrayList<>();
-		for (TrafficPlan.Flow f : engine.plan().flows()) {
+		for (RunReport.Flow f : r.flows()) {
 			Map<String, Object> m = new LinkedHashMap<>();
-			m.put("name", f.traffic().name());
-			m.put("kind", f.traffic().kind());
-			LatencyRecorder.LatencySummary s = engine.latency().summary(f.flowId());
+			m.put("name", f.name());
+			m.put("kind", f.kind());
 			Map<String, Object> lat = new LinkedHashMap<>();
-			lat.put("count", s.count());
-			lat.put("p50", s.p50Ns());
-			lat.put("p99", s.p99Ns());
-			lat.put("max", s.maxNs());
+			lat.put("count", f.latencyNs().count());
+			lat.put("p50", f.latencyNs().p50());
+			lat.put("p99", f.latencyNs().p99());
+			lat.put("max", f.latencyNs().max());
 			m.put("latencyNs", lat);
-			if (f instanceof TrafficPlan.RequestResponseFlow rr) {
-				m.put("transactions", rr.client().transactions());
-				m.put("transactionsPerSec", rr.client().transactions() * 1e9 / Math.max(1, elapsed));
+			if (f.transactions() != null) {
+				m.put("transactions", f.transactions());
+				m.put("transactionsPerSec", f.transactionsPerSec());
 			}
-			else if (f instanceof TrafficPlan.UdpFlow u) {
-				m.put("sent", u.source().sent());
-				m.put("received", u.sink().received());
-				m.put("throughputBps", u.sink().receivedBytes() * 8e9 / Math.max(1, elapsed));
+			else if (f.sent() != null) {
+				m.put("sent", f.sent());
+				m.put("received", f.received());
+				m.put("throughputBps", f.throughputBps());
 			}
 			flows.add(m);
 		}
 		out.put("flows", flows);
-		// chains that started before the end run to completion: account up to the last
-		// one
-		long accounted = elapsed;
-		for (int c = 0; c < engine.accounting().cpus(); c++) {
-			accounted = Math.max(accounted, engine.accounting().chargedUntilNs(c));
+		out.put("accountedNs", r.accountedNs());
+		List<Object> cpus = new ArrayList<>();
+		for (RunReport.CpuTime c : r.cpus()) {
+			Map<String, Object> m = new LinkedHashMap<>();
+			m.put("cpu", c.cpu());
+			m.put("id", c.id());
+			m.put("processNs", c.processNs());
+			m.put("hardirqNs", c.hardirqNs());
+			m.put("softirqNs", c.softirqNs());
+			m.put("ksoftirqdNs", c.ksoftirqdNs());
+			m.put("idleNs", c.idleNs());
+			m.put("byTask", c.byTask());
+			cpus.add(m);
 		}
-		out.put("accountedNs", accounted);
-		out.put("cpus", cpus(engine, accounted));
-		out.put("traceEvents", hasher.events());
-		out.put("traceSha256", hasher.hex());
-		return out;
-	}
-
-	private static List<Object> cpus(Engine engine, long elapsed) {
-		CpuAccounting acc = engine.accounting();
-		Names names = engine.names();
-		List<Object> out = new ArrayList<>();
-		for (Datapath dp : engine.nodes()) {
-			for (int c = 0; c < dp.cpus().size(); c++) {
-				int id = dp.cpus().cpu(c).id();
-				Map<String, Object> m = new LinkedHashMap<>();
-				m.put("cpu", names.name(Names.Kind.CPU, id));
-				m.put("id", id);
-				m.put("processNs", acc.contextNs(id, Context.TASK));
-				m.put("hardirqNs", acc.contextNs(id, Context.HARDIRQ));
-				m.put("softirqNs", acc.contextNs(id, Context.SOFTIRQ));
-				m.put("ksoftirqdNs", acc.contextNs(id, Context.KSOFTIRQD));
-				m.put("idleNs", acc.idleNs(id, elapsed));
-				Map<String, Long> byTask = new TreeMap<>();
-				for (int t : acc.taskIds(id)) {
-					byTask.put(names.name(Names.Kind.TASK, t), acc.taskNs(id, t));
-				}
-				m.put("byTask", byTask);
-				out.add(m);
-			}
-		}
+		out.put("cpus", cpus);
+		out.put("traceEvents", r.traceEvents());
+		out.put("traceSha256", r.traceSha256());
 		return out;
 	}
 

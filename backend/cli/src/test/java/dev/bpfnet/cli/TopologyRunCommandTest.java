@@ -139,4 +139,46 @@ class TopologyRunCommandTest {
 		assertThat(this.err.toString(StandardCharsets.UTF_8)).contains("nodes[0].cpus");
 	}
 
+	@Test
+	void capturesPathCaptureLatencyCsvAndPerfettoAreWrittenWithoutChangingTheRun() throws Exception {
+		String plain = runJson("--seed", "7").get("traceSha256").asString();
+		Path pod = this.tmp.resolve("pod.pcap");
+		Path nic = this.tmp.resolve("nic.pcap");
+		Path path = this.tmp.resolve("path.pcapng");
+		Path csv = this.tmp.resolve("lat.csv");
+		Path json = this.tmp.resolve("trace.json");
+		JsonNode r = runJson("--seed", "7", "--capture", "node1/pod1/eth0:out", "--pcap", pod.toString(), "--capture",
+				"node1/host/eth0", "--pcap", nic.toString(), "--path-capture", path.toString(), "--latency-csv",
+				csv.toString(), "--perfetto", json.toString());
+		assertThat(r.get("traceSha256").asString()).isEqualTo(plain);
+		// pcap magic for nanosecond timestamps, little-endian
+		assertThat(Files.readAllBytes(pod)).startsWith((byte) 0x4d, (byte) 0x3c, (byte) 0xb2, (byte) 0xa1);
+		assertThat(Files.size(pod)).isGreaterThan(24 + 300 * 16);
+		assertThat(Files.size(nic)).isGreaterThan(Files.size(pod));
+		assertThat(Files.readAllBytes(path)).startsWith((byte) 0x0a, (byte) 0x0d, (byte) 0x0d, (byte) 0x0a);
+		assertThat(Files.readAllLines(csv).get(0)).startsWith("skb_id,first_ns,last_ns,latency_ns");
+		assertThat(Files.readAllLines(csv)).hasSizeGreaterThan(300);
+		JsonNode trace = JsonMapper.builder().build().readTree(json.toFile());
+		assertThat(trace.get("traceEvents").size()).isGreaterThan(r.get("traceEvents").asInt());
+	}
+
+	@Test
+	void captureOfAnUnknownDeviceOrUnpairedPcapIsRefused() {
+		int rc = BpfnetCli.execute("run", EXAMPLE, "--objects", OBJECTS, "--capture", "node1/pod9/eth0", "--pcap",
+				this.tmp.resolve("x.pcap").toString());
+		assertThat(rc).isEqualTo(1);
+		assertThat(this.err.toString(StandardCharsets.UTF_8)).contains("capture node1/pod9/eth0: ");
+		assertThat(this.tmp.resolve("x.pcap")).doesNotExist();
+		this.err.reset();
+		rc = BpfnetCli.execute("run", EXAMPLE, "--objects", OBJECTS, "--capture", "node1/pod1/eth0");
+		assertThat(rc).isNotZero();
+		assertThat(this.err.toString(StandardCharsets.UTF_8)).contains("--capture and --pcap pair up");
+		this.err.reset();
+		rc = BpfnetCli.execute("run", EXAMPLE, "--objects", OBJECTS, "--capture", "node1/pod1/eth0:sideways", "--pcap",
+				"y.pcap");
+		assertThat(rc).isNotZero();
+		assertThat(this.err.toString(StandardCharsets.UTF_8))
+			.contains("capture node1/pod1/eth0:sideways: direction must be in, out or inout");
+	}
+
 }

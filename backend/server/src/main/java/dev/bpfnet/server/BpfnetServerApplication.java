@@ -5,8 +5,10 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 /**
- * The bpfnet-lab web service. At this stage it serves the start page and Actuator health;
- * the API, persistence, runs and labs arrive with the server issue.
+ * The bpfnet-lab web service: accounts and API tokens ({@code security}), topologies with
+ * immutable versions ({@code topology}), shares ({@code share}), on an H2 file database
+ * (R2DBC, schema by Flyway) under {@code bpfnet.data-dir}; Actuator and the OpenAPI
+ * document ({@code system}).
  */
 @SpringBootApplication
 @ConfigurationPropertiesScan

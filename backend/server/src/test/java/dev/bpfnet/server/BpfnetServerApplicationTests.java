@@ -3,16 +3,12 @@ package dev.bpfnet.server;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@AutoConfigureWebTestClient
-class BpfnetServerApplicationTests {
+class BpfnetServerApplicationTests extends ServerIntegrationTest {
 
 	@Autowired
 	WebTestClient client;
@@ -46,6 +42,11 @@ class BpfnetServerApplicationTests {
 	@Test
 	void stylesheetIsServed() {
 		this.client.get().uri("/css/site.css").exchange().expectStatus().isOk();
+	}
+
+	@Test
+	void theDatabaseIsAFileInTheDataDirectory() {
+		assertThat(DATA_DIR.resolve("bpfnet.mv.db")).exists();
 	}
 
 }

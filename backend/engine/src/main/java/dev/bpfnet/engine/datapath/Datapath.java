@@ -31,6 +31,7 @@ import dev.bpfnet.engine.hook.ExecMode;
 import dev.bpfnet.engine.hook.HookEnv;
 import dev.bpfnet.engine.hook.HookHost;
 import dev.bpfnet.engine.hook.HookProgram;
+import dev.bpfnet.engine.hook.ObjectSource;
 import dev.bpfnet.engine.hook.HookResult;
 import dev.bpfnet.engine.hook.NetkitSlot;
 import dev.bpfnet.engine.hook.ProgramLoader;
@@ -73,6 +74,7 @@ import dev.bpfnet.engine.topology.VethDevice;
 import dev.bpfnet.engine.trace.Context;
 import dev.bpfnet.engine.trace.CpuAccounting;
 import dev.bpfnet.engine.trace.DropReason;
+import dev.bpfnet.engine.trace.FrameTap;
 import dev.bpfnet.engine.trace.Function;
 import dev.bpfnet.engine.trace.Names;
 import dev.bpfnet.engine.trace.TraceSink;
@@ -253,6 +255,9 @@ public final class Datapath {
 	/** The CPU of the running chain (for callbacks: qdisc drops, TX queue). */
 	private Cpu current;
 
+	/** Where {@code tcpdump -i DEV} would see frames, or {@code null} (no capture). */
+	private FrameTap tap;
+
 	/** The namespace {@code bpf_fib_lookup} answers in during a program run. */
 	private int fibNs;
 
@@ -299,7 +304,20 @@ public final class Datapath {
 	 * @throws dev.bpfnet.engine.hook.ProgramLoadException if a program cannot be loaded
 	 */
 	public Datapath(TopologyDocument doc, String nodeName, Path objectBase, Options options) {
-		this(doc, nodeName, objectBase, options, Shared.single(doc, nodeName));
+		this(doc, nodeName, ObjectSource.directory(objectBase), options, Shared.single(doc, nodeName));
+	}
+
+	/**
+	 * Builds the datapath of {@code nodeName}, reading program objects from a source.
+	 * @param doc the topology
+	 * @param nodeName the node to build
+	 * @param objects gives the bytes of the programs' {@code object}s
+	 * @param options mode, trace sink, parameters
+	 * @throws IllegalArgumentException if the node does not exist
+	 * @throws dev.bpfnet.engine.hook.ProgramLoadException if a program cannot be loaded
+	 */
+	public Datapath(TopologyDocument doc, String nodeName, ObjectSource objects, Options options) {
+		this(doc, nodeName, objects, options, Shared.single(doc, nodeName));
 	}
 
 	/**
@@ -318,10 +336,10 @@ public final class Datapath {
 
 	}
 
-	Datapath(TopologyDocument doc, String nodeName, Path objectBase, Options options, Shared shared) {
+	Datapath(TopologyDocument doc, String nodeName, ObjectSource objects, Options options, Shared shared) {
 		this.doc = Objects.requireNonNull(doc, "doc");
 		this.node = Objects.requireNonNull(nodeName, "nodeName");
-		Objects.requireNonNull(objectBase, "objectBase");
+		Objects.requireNonNull(objects, "objects");
 		Objects.requireNonNull(options, "options");
 		Node n = doc.node(nodeName)
 			.orElseThrow(() -> new IllegalArgumentException("node: no node called " + nodeName + " in " + doc.name()));
@@ -352,7 +370,7 @@ public final class Datapath {
 		}, (params, flags) -> this.fibs[this.fibNs].fibLookup(params, flags, this.fibLen),
 				ifindex -> this.fibs[this.fibNs].namespace().device(ifindex) != null);
 		this.envs = HookEnv.perCpu(n.cpus(), host, doc.seed(), this.costs);
-		this.programs = loadPrograms(objectBase, n.cpus(), options.mode());
+		this.programs = loadPrograms(objects, n.cpus(), options.mode());
 		for (int c = 0; c < n.cpus(); c++) {
 			Cpu cpu = this.cpus.cpu(c);
 			cpu.softnet().setRxHandler((cc, skb) -> receiveFromBacklog(cc, (Packet) skb.payload()));
@@ -513,7 +531,7 @@ public final class Datapath {
 		return peerEnd ? veth.peer().rxDelivery() : veth.rxDelivery();
 	}
 
-	private SortedMap<String, HookProgram> loadPrograms(Path base, int cpuCount, ExecMode mode) {
+	private SortedMap<String, HookProgram> loadPrograms(ObjectSource objects, int cpuCount, ExecMode mode) {
 		TreeSet<String> wanted = new TreeSet<>();
 		for (Attach a : this.doc.attach()) {
 			if (a.device().node().equals(this.node)) {
@@ -525,7 +543,7 @@ public final class Datapath {
 			refs.add(this.doc.program(name)
 				.orElseThrow(() -> new IllegalArgumentException("attach: no program called " + name)));
 		}
-		ProgramLoader loader = new ProgramLoader(base::resolve,
+		ProgramLoader loader = new ProgramLoader(objects,
 				ref -> this.netns.device(DeviceRef.of(ref))
 					.orElseThrow(() -> new IllegalArgumentException("no device " + ref + " on node " + this.node))
 					.ifindex(),
@@ -659,6 +677,20 @@ public final class Datapath {
 			n += (d.nicRx != null) ? d.nicRx.departed() : d.phyTxPackets;
 		}
 		return n;
+	}
+
+	/**
+	 * Attaches a frame tap ({@code dev_queue_xmit_nit} on transmit,
+	 * {@code __netif_receive_skb_core} on receive, see {@link FrameTap}), or detaches it
+	 * with {@code null}. Taps observe only: results do not change.
+	 */
+	public void setFrameTap(FrameTap tap) {
+		this.tap = tap;
+	}
+
+	private void nit(Cpu cpu, NetDevice dev, Packet p, FrameTap.Direction direction) {
+		SkBuff b = p.buf();
+		this.tap.frame(cpu.now(), p.id(), cpu.id(), dev.id() + this.deviceBase, direction, b.buf(), b.data(), b.len());
 	}
 
 	private NetNamespace namespace(String nsName) {
@@ -865,6 +897,66 @@ public final class Datapath {
 		int dport = ((f[off + 56] & 0xff) << 8) | (f[off + 57] & 0xff);
 		Packet p = new Packet(skb, buf, (int) lo * 17 + sport * 31 + dport);
 		ipOutput(cpu, p, ns, this.route.ifindex, this.route.nextHop);
+	}
+
+	/**
+	 * {@code packet_snd} of an {@code AF_PACKET} socket bound to {@code dev}
+	 * ({@code tcpreplay -i DEV}, a frame sent "straight into a device"): a new skb with
+	 * the frame as is ({@code __alloc_skb}, charged as a system call entry and the copy
+	 * of the frame from user space), then {@code __dev_queue_xmit} on the device: tcx
+	 * egress, qdisc, driver ({@code PACKET_QDISC_BYPASS} off). Called in the sending
+	 * task's chain.
+	 * @param cpu the sending CPU
+	 * @param dev a device of this node
+	 * @param frame an Ethernet frame (at least 14 bytes; the array is the skb's from now
+	 * on)
+	 * @throws IllegalArgumentException for a frame shorter than an Ethernet header
+	 */
+	public void packetXmit(Cpu cpu, NetDevice dev, byte[] frame) {
+		if (frame.length < ETH_HLEN) {
+			throw new IllegalArgumentException("frame: " + frame.length + " bytes, an Ethernet header needs 14");
+		}
+		this.current = cpu;
+		Packet p = newPacket(frame, dev.id(), dev.nsId, cpu.now(), java.util.Arrays.hashCode(frame));
+		ev(cpu, Function.ALLOC_SKB, p);
+		cpu.spend(Id.ENTRY_SYSCALL_64, 0);
+		cpu.spend(Id.COPY_USER, frame.length);
+		devQueueXmit(cpu, dev, p);
+	}
+
+	/**
+	 * {@code raw_sendmsg} with {@code IP_HDRINCL} from namespace {@code nsName}: the IPv4
+	 * packet of {@code frame} (after its 14-byte Ethernet header, whose MACs the
+	 * neighbour layer rewrites) is routed by its destination and sent through
+	 * {@code ip_output} unchanged (TTL, id and checksums as crafted). No route, or not
+	 * IPv4: the send fails ({@link #sendErrors()}), as {@code -ENETUNREACH} would.
+	 * Charged as {@link #packetXmit}.
+	 * @param cpu the sending CPU
+	 * @param nsName a namespace of this node
+	 * @param frame an Ethernet + IPv4 frame
+	 */
+	public void rawIpSend(Cpu cpu, String nsName, byte[] frame) {
+		this.current = cpu;
+		NetNamespace ns = namespace(nsName);
+		int ethType = (frame.length < ETH_HLEN + 20) ? -1 : ((frame[12] & 0xff) << 8) | (frame[13] & 0xff);
+		if (ethType != ETH_P_IP) {
+			this.sendErrors++;
+			return;
+		}
+		int daddr = ((frame[30] & 0xff) << 24) | ((frame[31] & 0xff) << 16) | ((frame[32] & 0xff) << 8)
+				| (frame[33] & 0xff);
+		Forwarding.routeOutput(ns, IpAddress.ipv4(daddr), 0, this.route);
+		if (this.route.decision == RouteResult.Decision.DROP) {
+			this.sendErrors++;
+			return;
+		}
+		int oif = this.route.ifindex;
+		IpAddress nextHop = this.route.nextHop;
+		Packet p = newPacket(frame, ns.device(oif).deviceId(), ns.id(), cpu.now(), java.util.Arrays.hashCode(frame));
+		ev(cpu, Function.ALLOC_SKB, p);
+		cpu.spend(Id.ENTRY_SYSCALL_64, 0);
+		cpu.spend(Id.COPY_USER, frame.length);
+		ipOutput(cpu, p, ns, oif, nextHop);
 	}
 
 	/** Runs the simulation up to {@code untilNs} (batch mode). */
@@ -1180,6 +1272,9 @@ public final class Datapath {
 		}
 		this.xmitRecursion[c]++;
 		dev.txPackets++;
+		if (this.tap != null) {
+			nit(cpu, dev, p, FrameTap.Direction.OUT);
+		}
 		switch (dev.kind) {
 			case VETH -> vethXmit(cpu, dev, p);
 			case BPFNET -> netkitXmit(cpu, dev, p);
@@ -1284,6 +1379,9 @@ public final class Datapath {
 				return false;
 			}
 			d.txPackets++;
+			if (Datapath.this.tap != null) {
+				nit(c, d, p, FrameTap.Direction.OUT);
+			}
 			ev(c, Function.NDO_START_XMIT, p, p.skb().deviceId(), p.skb().netnsId(), d.ringQueueId, d.ring.inUse(),
 					TraceSink.NO_VERDICT, DropReason.NOT_DROPPED_YET);
 			c.spend(Id.NDO_START_XMIT, p.len());
@@ -1772,6 +1870,9 @@ public final class Datapath {
 			dev.rxPackets++;
 			ev(cpu, Function.NETIF_RECEIVE_SKB_CORE, p);
 			cpu.spend(Id.NETIF_RECEIVE_SKB_CORE, 0);
+			if (this.tap != null) {
+				nit(cpu, dev, p, FrameTap.Direction.IN);
+			}
 			if (!dev.tcxIngress.isEmpty()) {
 				HookResult r = runTcx(cpu, dev, dev.tcxIngress, p);
 				evVerdict(cpu, Function.TCX_INGRESS, p, r.code());

@@ -9,6 +9,7 @@ import java.util.Objects;
 import dev.bpfnet.engine.cpu.Cpu;
 import dev.bpfnet.engine.cpu.CpuSet;
 import dev.bpfnet.engine.cpu.Skb;
+import dev.bpfnet.engine.hook.ObjectSource;
 import dev.bpfnet.engine.nic.NicRx;
 import dev.bpfnet.engine.nic.Wire;
 import dev.bpfnet.engine.sim.SimRandom;
@@ -20,9 +21,14 @@ import dev.bpfnet.engine.topology.NicDevice;
 import dev.bpfnet.engine.topology.Node;
 import dev.bpfnet.engine.topology.TopologyDocument;
 import dev.bpfnet.engine.trace.CpuAccounting;
+import dev.bpfnet.engine.trace.FrameTap;
 import dev.bpfnet.engine.trace.LatencyRecorder;
 import dev.bpfnet.engine.trace.Names;
 import dev.bpfnet.engine.traffic.Endpoint;
+import dev.bpfnet.engine.traffic.FrameSender;
+import dev.bpfnet.engine.traffic.FrameSource;
+import dev.bpfnet.engine.traffic.ReplayFile;
+import dev.bpfnet.engine.traffic.ReplayTiming;
 import dev.bpfnet.engine.traffic.PacketSender;
 import dev.bpfnet.engine.traffic.TrafficEnv;
 import dev.bpfnet.engine.traffic.TrafficPlan;
@@ -54,7 +60,7 @@ import dev.bpfnet.engine.traffic.TrafficResolver;
  * A NIC without a wire keeps the single-node behaviour of {@link Datapath} (frames leave
  * into nothing, descriptors are reclaimed at no cost). Not thread-safe.
  */
-public final class Engine implements TrafficResolver, PacketSender {
+public final class Engine implements TrafficResolver, PacketSender, FrameSender {
 
 	/** Task ids reserved per node. */
 	public static final int TASKS_PER_NODE = 4096;
@@ -86,6 +92,8 @@ public final class Engine implements TrafficResolver, PacketSender {
 
 	private boolean started;
 
+	private final List<FrameSource> frameSources = new ArrayList<>();
+
 	/**
 	 * Builds every node and wire of the document.
 	 * @param doc the topology
@@ -95,8 +103,20 @@ public final class Engine implements TrafficResolver, PacketSender {
 	 * @throws dev.bpfnet.engine.hook.ProgramLoadException if a program cannot be loaded
 	 */
 	public Engine(TopologyDocument doc, Path objectBase, Datapath.Options options) {
+		this(doc, ObjectSource.directory(objectBase), options);
+	}
+
+	/**
+	 * Builds every node and wire of the document, reading program objects from a source.
+	 * @param doc the topology
+	 * @param objects gives the bytes of the programs' {@code object}s
+	 * @param options mode, trace sink (shared by every node), parameters
+	 * @throws IllegalArgumentException if a wire end is not a NIC
+	 * @throws dev.bpfnet.engine.hook.ProgramLoadException if a program cannot be loaded
+	 */
+	public Engine(TopologyDocument doc, ObjectSource objects, Datapath.Options options) {
 		this.doc = Objects.requireNonNull(doc, "doc");
-		Objects.requireNonNull(objectBase, "objectBase");
+		Objects.requireNonNull(objects, "objects");
 		Objects.requireNonNull(options, "options");
 		int totalCpus = 0;
 		for (Node n : doc.nodes()) {
@@ -114,7 +134,7 @@ public final class Engine implements TrafficResolver, PacketSender {
 			Node n = doc.nodes().get(k);
 			Datapath.Shared shared = new Datapath.Shared(this.sim, this.accounting, this.names, this.skbIds, firstCpu,
 					k * TASKS_PER_NODE, queueBase, deviceBase, nsBase);
-			Datapath dp = new Datapath(doc, n.name(), objectBase, options, shared);
+			Datapath dp = new Datapath(doc, n.name(), objects, options, shared);
 			built.add(dp);
 			this.deviceBases[k] = deviceBase;
 			firstCpu += n.cpus();
@@ -148,6 +168,47 @@ public final class Engine implements TrafficResolver, PacketSender {
 				this.names.register(Names.Kind.TASK, tasks.get(i).id(), dp.node() + "/" + tasks.get(i).name());
 			}
 		}
+		for (int k = 0; k < doc.traffic().size(); k++) {
+			if (doc.traffic().get(k) instanceof dev.bpfnet.engine.topology.Traffic.Replay r) {
+				addReplay("traffic[" + k + "]", r, objects);
+			}
+		}
+	}
+
+	/**
+	 * A {@code kind: replay} traffic entry: the file (from the object source: relative to
+	 * the document's directory for the CLI) read and converted by {@link ReplayFile},
+	 * sent into the device by a {@link FrameSource}.
+	 * @throws IllegalArgumentException {@code traffic[k].file: ...} for a file that
+	 * cannot be replayed
+	 */
+	private void addReplay(String path, dev.bpfnet.engine.topology.Traffic.Replay r, ObjectSource objects) {
+		ReplayFile file;
+		try {
+			Path source;
+			try {
+				source = objects.file(r.file());
+			}
+			catch (java.io.IOException ex) {
+				throw new IllegalArgumentException("cannot read " + r.file() + ": " + ex.getMessage(), ex);
+			}
+			file = ReplayFile.read(source,
+					new ReplayFile.Options(ReplayFile.DEFAULT_MAX_BYTES, ReplayFile.DEFAULT_MAX_FRAMES, r.truncate()));
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalArgumentException(path + ".file: " + ex.getMessage(), ex);
+		}
+		ReplayTiming timing = switch (r.timing()) {
+			case "scale" -> ReplayTiming.scale(r.factor());
+			case "rate" -> ReplayTiming.rate(r.rate().perSecond());
+			default -> ReplayTiming.original();
+		};
+		List<byte[]> frames = new ArrayList<>(file.frames().size());
+		for (ReplayFile.Frame f : file.frames()) {
+			frames.add(f.data());
+		}
+		addFrameSource(r.name(), r.cpu(), FrameSource.Target.device(r.device()), timing.times(file, r.startNs()),
+				frames);
 	}
 
 	private NicRx<Packet> plug(Wire<Packet> wire, int side, dev.bpfnet.engine.topology.DeviceRef ref, int rxQueue) {
@@ -227,6 +288,16 @@ public final class Engine implements TrafficResolver, PacketSender {
 		throw new IllegalArgumentException("node: no node called " + r.node() + " in " + this.doc.name());
 	}
 
+	/**
+	 * Attaches one frame tap to every node (see {@link Datapath#setFrameTap}); device ids
+	 * are run-wide, as {@link #traceDeviceId} gives them. {@code null} detaches.
+	 */
+	public void setFrameTap(FrameTap tap) {
+		for (Datapath dp : this.nodes) {
+			dp.setFrameTap(tap);
+		}
+	}
+
 	/** Frames dropped on full RX rings of every NIC. */
 	public long rxMissed() {
 		long n = 0;
@@ -255,11 +326,23 @@ public final class Engine implements TrafficResolver, PacketSender {
 		if (durationNs < 0) {
 			throw new IllegalArgumentException("durationNs must be >= 0, was " + durationNs);
 		}
+		start();
+		this.sim.runUntil(this.sim.now() + durationNs);
+	}
+
+	/**
+	 * Starts the document's traffic (schedules its first events) without running
+	 * anything, for drivers that step the {@link #simulator()} themselves; later calls
+	 * and {@link #run} do not start it again.
+	 */
+	public void start() {
 		if (!this.started) {
 			this.started = true;
 			this.plan.start();
+			for (FrameSource f : this.frameSources) {
+				f.start();
+			}
 		}
-		this.sim.runUntil(this.sim.now() + durationNs);
 	}
 
 	// ---- TrafficResolver and PacketSender ----
@@ -310,6 +393,57 @@ public final class Engine implements TrafficResolver, PacketSender {
 			}
 		}
 		throw new IllegalStateException("cpu " + cpu + " belongs to no node of the run");
+	}
+
+	@Override
+	public void packetXmit(Cpu cpu, dev.bpfnet.engine.topology.DeviceRef device, byte[] frame) {
+		Datapath dp = node(device.node());
+		dp.packetXmit(cpu, dp.device(device), frame);
+	}
+
+	@Override
+	public void rawIpSend(Cpu cpu, NamespaceRef ns, byte[] frame) {
+		node(ns.node()).rawIpSend(cpu, ns.namespace(), frame);
+	}
+
+	/**
+	 * Adds a task that sends prepared frames (a replayed capture, crafted packets) at
+	 * absolute times; it starts with the traffic at the first {@link #run} (or at once if
+	 * the run has started).
+	 * @param name the task name (unique names read better in results)
+	 * @param cpu the CPU index of the task on the target's node
+	 * @param target a device (into it) or a namespace (routed from it)
+	 * @param timesNs absolute send times, non-decreasing
+	 * @param frames Ethernet frames, one per time
+	 * @return the source
+	 * @throws IllegalArgumentException for an unknown node, device or namespace, or a CPU
+	 * the node lacks
+	 */
+	public FrameSource addFrameSource(String name, int cpu, FrameSource.Target target, long[] timesNs,
+			List<byte[]> frames) {
+		Datapath dp = node(target.node());
+		if (target.device() != null) {
+			dp.device(target.device());
+		}
+		else {
+			dp.traceNetnsId(target.namespace().namespace());
+		}
+		if (cpu < 0 || cpu >= dp.cpus().size()) {
+			throw new IllegalArgumentException(
+					"cpu: node " + dp.node() + " has CPUs 0.." + (dp.cpus().size() - 1) + ", got " + cpu);
+		}
+		FrameSource source = new FrameSource(name, dp.cpus(), cpu, this, target, timesNs, frames);
+		this.names.register(Names.Kind.TASK, source.task().id(), dp.node() + "/" + name);
+		this.frameSources.add(source);
+		if (this.started) {
+			source.start();
+		}
+		return source;
+	}
+
+	/** The frame sources added with {@link #addFrameSource}. */
+	public List<FrameSource> frameSources() {
+		return Collections.unmodifiableList(this.frameSources);
 	}
 
 	/** Runs the simulation up to {@code untilNs} (traffic not started). */

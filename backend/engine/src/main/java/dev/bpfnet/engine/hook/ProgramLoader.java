@@ -1,8 +1,6 @@
 package dev.bpfnet.engine.hook;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -11,7 +9,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.function.Function;
 import java.util.function.ToIntFunction;
 
 import dev.bpfnet.bpf.asm.AsmException;
@@ -39,7 +36,7 @@ import dev.bpfnet.engine.topology.RodataValue;
  * {@code bpf_object__open} / skeleton {@code ->rodata} / {@code bpf_object__load} do:
  *
  * <ol>
- * <li>The object bytes are read from the {@link Path} the resolver gives for
+ * <li>The object bytes are read through the {@link ObjectSource} for
  * {@code ProgramRef.object} and parsed ({@link ElfLoader}).</li>
  * <li>The {@code rodata} values of every ref of that object are merged (one
  * {@code .rodata} per object, as a skeleton has; two refs giving one global different
@@ -69,7 +66,7 @@ public final class ProgramLoader {
 	/** The {@code object} shown for assembly programs. */
 	public static final String ASM = "<asm>";
 
-	private final Function<String, Path> objects;
+	private final ObjectSource objects;
 
 	private final ToIntFunction<String> ifindexes;
 
@@ -78,14 +75,13 @@ public final class ProgramLoader {
 	private final ExecMode mode;
 
 	/**
-	 * @param objects resolves {@code ProgramRef.object} (relative to the topology file)
-	 * to the object file
+	 * @param objects gives the bytes of each {@code ProgramRef.object}
 	 * @param ifindexes resolves {@code node/namespace/device} to its ifindex
 	 * ({@code > 0})
 	 * @param numCpus CPUs the per-CPU maps are created for
 	 * @param mode interpreter or JIT
 	 */
-	public ProgramLoader(Function<String, Path> objects, ToIntFunction<String> ifindexes, int numCpus, ExecMode mode) {
+	public ProgramLoader(ObjectSource objects, ToIntFunction<String> ifindexes, int numCpus, ExecMode mode) {
 		this.objects = Objects.requireNonNull(objects, "objects");
 		this.ifindexes = Objects.requireNonNull(ifindexes, "ifindexes");
 		if (numCpus < 1) {
@@ -132,11 +128,9 @@ public final class ProgramLoader {
 	private void loadObject(String objectName, List<ProgramRef> refs, Map<String, HookProgram> out) {
 		ProgramRef first = refs.get(0);
 		String where = "object " + objectName;
-		Path path;
 		byte[] bytes;
 		try {
-			path = Objects.requireNonNull(this.objects.apply(objectName), "no path for object " + objectName);
-			bytes = Files.readAllBytes(path);
+			bytes = Objects.requireNonNull(this.objects.load(objectName), "no bytes for object " + objectName);
 		}
 		catch (IOException | RuntimeException ex) {
 			throw new ProgramLoadException(first.name(), where, "", -1, "cannot read the object: " + ex.getMessage(),
@@ -144,7 +138,7 @@ public final class ProgramLoader {
 		}
 		BpfObject object;
 		try {
-			object = ElfLoader.load(bytes, path.getFileName().toString());
+			object = ElfLoader.load(bytes, fileName(objectName));
 		}
 		catch (ElfException ex) {
 			throw new ProgramLoadException(first.name(), where, "", -1, "not a valid BPF object: " + ex.getMessage(),
@@ -211,6 +205,12 @@ public final class ProgramLoader {
 			LoadedProgram p = instance.program(spec.name());
 			out.put(ref.name(), finish(ref.name(), objectName, spec.section(), p, instance));
 		}
+	}
+
+	/** The last path segment of an object reference, as the ELF loader's name. */
+	private static String fileName(String objectRef) {
+		int slash = Math.max(objectRef.lastIndexOf('/'), objectRef.lastIndexOf('\\'));
+		return objectRef.substring(slash + 1);
 	}
 
 	private static String rejected(VerifierResult vr) {

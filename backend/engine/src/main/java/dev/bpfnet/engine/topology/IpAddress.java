@@ -181,6 +181,21 @@ public record IpAddress(Family family, long hi, long lo) {
 		return new IpAddress(Family.IPV6, this.hi & hiMask, this.lo & loMask);
 	}
 
+	/**
+	 * Whether this address and {@code other} (same family) agree on their first
+	 * {@code length} bits: {@code masked(length).equals(other.masked(length))} without
+	 * allocating (route lookups run it per packet).
+	 */
+	boolean samePrefix(IpAddress other, int length) {
+		if (this.family == Family.IPV4) {
+			long mask = length == 0 ? 0 : (0xFFFF_FFFFL << (32 - length)) & 0xFFFF_FFFFL;
+			return ((this.lo ^ other.lo) & mask) == 0;
+		}
+		long hiMask = length >= 64 ? -1L : (length == 0 ? 0 : -1L << (64 - length));
+		long loMask = length <= 64 ? 0 : (length == 128 ? -1L : -1L << (128 - length));
+		return ((this.hi ^ other.hi) & hiMask) == 0 && ((this.lo ^ other.lo) & loMask) == 0;
+	}
+
 	@Override
 	public String toString() {
 		if (this.family == Family.IPV4) {

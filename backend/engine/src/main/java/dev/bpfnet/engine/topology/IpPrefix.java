@@ -71,7 +71,7 @@ public record IpPrefix(IpAddress address, int length) {
 	 * Whether {@code other} lies inside this prefix (same family and same leading bits).
 	 */
 	public boolean contains(IpAddress other) {
-		return other.family() == family() && other.masked(this.length).equals(network());
+		return other.family() == family() && other.samePrefix(this.address, this.length);
 	}
 
 	@Override

@@ -755,11 +755,15 @@ public final class TopologyParser {
 			if (o == null) {
 				return null;
 			}
-			String kind = scalar(o, "kind", path, "a traffic kind: constant-rate, poisson, burst or request-response",
-					null, true,
-					t -> List.of("constant-rate", "poisson", "burst", "request-response").contains(t) ? t : null);
+			String kind = scalar(o, "kind", path,
+					"a traffic kind: constant-rate, poisson, burst, request-response or replay", null, true,
+					t -> List.of("constant-rate", "poisson", "burst", "request-response", "replay").contains(t) ? t
+							: null);
 			if (kind == null) {
 				return null;
+			}
+			if (kind.equals("replay")) {
+				return replay(o, path);
 			}
 			List<String> allowed = new ArrayList<>(TRAFFIC_COMMON);
 			allowed.addAll(switch (kind) {
@@ -807,6 +811,42 @@ public final class TopologyParser {
 							responseSize, transactions, cpu, serverCpu, start));
 				}
 			}
+		}
+
+		private Traffic replay(Obj o, String path) {
+			known(o, path, "a replay traffic source",
+					List.of("kind", "name", "file", "device", "timing", "factor", "rate", "truncate", "cpu", "start"));
+			String name = name(o, path, "a traffic name (letters, digits, _ . -)");
+			DeviceRef device = scalar(o, "device", path, "a device reference like node1/host/eth0", null, true,
+					t -> DeviceRef.parse(t).orElse(null));
+			String file = scalar(o, "file", path, "a pcap or pcapng file name", null, true,
+					t -> t.isBlank() ? null : t);
+			String timing = scalar(o, "timing", path, "original, scale or rate", "original", false,
+					t -> Traffic.Replay.TIMINGS.contains(t) ? t : null);
+			Double factor = scalar(o, "factor", path, "a number > 0", 1.0, timing != null && timing.equals("scale"),
+					t -> {
+						try {
+							double v = Double.parseDouble(t);
+							return (v > 0 && v < 1e6) ? v : null;
+						}
+						catch (NumberFormatException ex) {
+							return null;
+						}
+					});
+			Traffic.Rate rate = scalar(o, "rate", path, "a packet rate like 10kpps", null,
+					timing != null && timing.equals("rate"), t -> {
+						Traffic.Rate r = trafficRate(t);
+						return (r != null && r.unit() == Traffic.Rate.Unit.PACKETS) ? r : null;
+					});
+			boolean truncate = bool(o, "truncate", path, false);
+			int cpu = intIn(o, "cpu", path, 0, Node.MAX_CPUS - 1, 0, false);
+			long start = duration(o, "start", path, 0, false);
+			if (name == null || device == null || file == null || timing == null || factor == null
+					|| (timing.equals("rate") && rate == null)) {
+				return null;
+			}
+			return build(path,
+					() -> new Traffic.Replay(name, device, file, timing, factor, rate, truncate, cpu, start));
 		}
 
 		Map<String, CostOverride> costs(Obj root) {

@@ -232,6 +232,16 @@ public final class TopologyValidator {
 				problems.add(Problem.at(tp + ".name",
 						"duplicate traffic name \"" + traffic.name() + "\" (first at " + seen + ")"));
 			}
+			if (traffic instanceof Traffic.Replay r) {
+				Optional<Node> node = doc.node(r.device().node());
+				if (doc.device(r.device()).isEmpty()) {
+					problems.add(Problem.at(tp + ".device", "no device " + r.device()));
+				}
+				else if (r.cpu() >= node.get().cpus()) {
+					problems.add(Problem.at(tp + ".cpu", cpuMessage(node.get(), r.cpu())));
+				}
+				continue;
+			}
 			Optional<Node> node = doc.node(traffic.from().node());
 			if (node.isEmpty()) {
 				problems.add(Problem.at(tp + ".from", "no node \"" + traffic.from().node() + "\""));

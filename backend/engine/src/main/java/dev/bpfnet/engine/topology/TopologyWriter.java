@@ -258,9 +258,25 @@ public final class TopologyWriter {
 		ObjectNode o = NODES.objectNode();
 		o.put("name", t.name());
 		o.put("kind", t.kind());
-		o.put("from", t.from().toString());
-		o.put("to", t.to().toString());
-		o.put("size", t.size());
+		if (t instanceof Traffic.Replay r) {
+			o.put("device", r.device().toString());
+			o.put("file", r.file());
+			o.put("timing", r.timing());
+			if (r.timing().equals("scale")) {
+				o.put("factor", r.factor());
+			}
+			if (r.rate() != null) {
+				o.put("rate", r.rate().toString());
+			}
+			if (r.truncate()) {
+				o.put("truncate", true);
+			}
+		}
+		else {
+			o.put("from", t.from().toString());
+			o.put("to", t.to().toString());
+			o.put("size", t.size());
+		}
 		if (t instanceof Traffic.ConstantRate c) {
 			o.put("rate", c.rate().toString());
 			c.count().ifPresent(v -> o.put("count", v));

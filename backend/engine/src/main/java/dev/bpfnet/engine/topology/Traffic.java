@@ -5,11 +5,12 @@ import java.util.OptionalLong;
 /**
  * A traffic source. Each runs as a task on CPU {@code cpu} of the node owning
  * {@code from}, starting at simulated time {@code start}. UDP kinds send datagrams of
- * {@code size} payload bytes to {@code to}; a UDP sink on {@code to} is implied. Crafted
- * packet lists and pcap replay are a later issue: they will be further kinds of this
- * sealed interface.
+ * {@code size} payload bytes to {@code to}; a UDP sink on {@code to} is implied.
+ * {@link Replay} sends the frames of a pcap/pcapng file into a device ({@code to()} is
+ * {@code null} and {@code size()} 0 for it).
  */
-public sealed interface Traffic permits Traffic.ConstantRate, Traffic.Poisson, Traffic.Burst, Traffic.RequestResponse {
+public sealed interface Traffic
+		permits Traffic.ConstantRate, Traffic.Poisson, Traffic.Burst, Traffic.RequestResponse, Traffic.Replay {
 
 	/** Largest accepted payload size (bytes). */
 	int MAX_SIZE = 65507;
@@ -20,7 +21,7 @@ public sealed interface Traffic permits Traffic.ConstantRate, Traffic.Poisson, T
 	/** Namespace the sending task runs in. */
 	NamespaceRef from();
 
-	/** Destination address and port. */
+	/** Destination address and port ({@code null} for {@link Replay}). */
 	IpEndpoint to();
 
 	/** Payload bytes per datagram (per request for request-response). */
@@ -225,6 +226,74 @@ public sealed interface Traffic permits Traffic.ConstantRate, Traffic.Poisson, T
 		@Override
 		public String kind() {
 			return "request-response";
+		}
+
+	}
+
+	/**
+	 * The frames of a capture file sent into a device, as {@code tcpreplay -i DEV} does
+	 * ({@code kind: replay}): an {@code AF_PACKET} socket of a task on {@code cpu} of the
+	 * device's node ({@code packet_snd} → {@code __dev_queue_xmit}).
+	 *
+	 * @param name flow name
+	 * @param device the device the frames leave through
+	 * @param file the pcap or pcapng file, relative to the document's directory
+	 * @param timing {@code original} (the file's gaps), {@code scale} (gaps times
+	 * {@code factor}) or {@code rate} (one frame every 1/{@code rate})
+	 * @param factor the scale factor ({@code timing: scale}), {@code > 0}
+	 * @param rate packets per second ({@code timing: rate}), or {@code null}
+	 * @param truncate replay frames captured shorter than they were (snaplen) instead of
+	 * refusing the file
+	 * @param cpu sender CPU
+	 * @param startNs time of the first frame
+	 */
+	record Replay(String name, DeviceRef device, String file, String timing, double factor, Rate rate, boolean truncate,
+			int cpu, long startNs) implements Traffic {
+
+		/** The timing spellings. */
+		public static final java.util.List<String> TIMINGS = java.util.List.of("original", "scale", "rate");
+
+		public Replay {
+			Names.require("name", name);
+			if (device == null || file == null || file.isBlank()) {
+				throw new IllegalArgumentException("device and file must be given");
+			}
+			if (!TIMINGS.contains(timing)) {
+				throw new IllegalArgumentException("timing must be original, scale or rate, got " + timing);
+			}
+			if (timing.equals("scale") && !(factor > 0 && factor < 1e6)) {
+				throw new IllegalArgumentException("factor must be > 0 with timing scale, got " + factor);
+			}
+			if (timing.equals("rate") && (rate == null || rate.unit() != Rate.Unit.PACKETS)) {
+				throw new IllegalArgumentException("rate must be a packet rate like 10kpps with timing rate");
+			}
+			if (cpu < 0) {
+				throw new IllegalArgumentException("cpu must be >= 0, got " + cpu);
+			}
+			if (startNs < 0) {
+				throw new IllegalArgumentException("start must be >= 0 ns, got " + startNs);
+			}
+		}
+
+		/** The namespace of the device (where the sending socket lives). */
+		@Override
+		public NamespaceRef from() {
+			return new NamespaceRef(this.device.node(), this.device.namespace());
+		}
+
+		@Override
+		public IpEndpoint to() {
+			return null;
+		}
+
+		@Override
+		public int size() {
+			return 0;
+		}
+
+		@Override
+		public String kind() {
+			return "replay";
 		}
 
 	}

@@ -11,18 +11,26 @@ import java.util.List;
  * <p>
  * <b>Storage.</b> Each field lives in its own primitive column, split into chunks of
  * {@code 2^chunkShift} rows that are allocated when first needed, so appending never
- * copies recorded data (only the small chunk directories double). Each row also stores
- * the index of the previous row of the same skb, and an open-addressing hash table (skb
- * id → last row, load ≤ 1/2) links an skb to its steps. A row takes
+ * copies recorded data (only the small chunk directories double). Columns are narrow
+ * where the values of a run are small, with an exact escape for the rest: the time is an
+ * {@code int} offset from the chunk's first time, the skb id an {@code int}, the CPU,
+ * task, device, namespace, queue, queue depth and verdict 16-bit values; a value that
+ * does not fit stores an escape code in the narrow column and the value in a wide column
+ * that the chunk allocates on the first such value (so nothing is ever lost or rejected,
+ * and a run whose values fit pays nothing for it). Each row also stores the index of the
+ * previous row of the same skb; skb ids are linked to their last row by a direct table
+ * while the ids are dense (the engine numbers skbs 0, 1, 2, ...; 4 bytes per skb) and by
+ * an open-addressing hash table (load ≤ 1/2) for the others. A row takes
  * {@value #BYTES_PER_ROW} bytes; {@link #storageBytes()} counts every array this recorder
  * holds, so with full chunks a step costs {@value #BYTES_PER_ROW} bytes plus at most
- * {@code 48 / (steps per skb)} bytes of index (≈ 55 bytes at 10 steps per skb; DESIGN.md
- * §8 asks for ≤ 64). CPU ids and function ids are stored in 16 bits.
+ * {@code 8 / (steps per skb)} bytes of index for dense ids (≈ 31 bytes at 10 steps per
+ * skb; DESIGN.md §8 asks for ≤ 64).
  *
  * <p>
  * <b>Cost of queries.</b> {@link #path} walks only the skb's rows; {@link #drops} reads
  * an index of drop rows; {@link #skbsAtDevice} scans all rows (O(steps)). Appending is
- * O(1) amortised and allocates only when a chunk fills or the skb table grows.
+ * O(1) amortised and allocates only when a chunk fills, an index grows or a value needs a
+ * wide column.
  *
  * <p>
  * <b>Threading.</b> Not thread-safe: record and query on the run's thread, or query after
@@ -30,10 +38,14 @@ import java.util.List;
  */
 public final class PathRecorder implements TraceSink {
 
-	/** Bytes of column data per recorded row. */
-	public static final int BYTES_PER_ROW = 8 + 8 + 4 + 2 + 1 + 4 + 2 + 4 + 4 + 4 + 4 + 4 + 1;
+	/**
+	 * Bytes of column data per recorded row when every value fits its narrow column: time
+	 * 4, skb 4, previous row 4, CPU 2, context 1, task 2, function 2, device 2, namespace
+	 * 2, queue 2, depth 2, verdict 2, drop 1.
+	 */
+	public static final int BYTES_PER_ROW = 4 + 4 + 4 + 2 + 1 + 2 + 2 + 2 + 2 + 2 + 2 + 2 + 1;
 
-	/** Default rows per chunk: 2^14 = 16384 (≈ 800 KiB per chunk). */
+	/** Default rows per chunk: 2^14 = 16384 (≈ 480 KiB per chunk). */
 	public static final int DEFAULT_CHUNK_SHIFT = 14;
 
 	private static final int COLUMNS = 13;
@@ -42,43 +54,101 @@ public final class PathRecorder implements TraceSink {
 
 	private static final long EMPTY = Long.MIN_VALUE;
 
+	/** Escape code of the {@code int} columns (time offset, skb id). */
+	private static final int INT_ESCAPE = Integer.MIN_VALUE;
+
+	/** Escape code of the 16-bit columns. */
+	private static final char CHAR_ESCAPE = 0xFFFF;
+
+	// the 16-bit columns, as indexes into wide
+	private static final int CPU = 0;
+
+	private static final int TASK = 1;
+
+	private static final int DEVICE = 2;
+
+	private static final int NETNS = 3;
+
+	private static final int QUEUE = 4;
+
+	private static final int DEPTH = 5;
+
+	private static final int VERDICT = 6;
+
+	private static final int NARROW_COLUMNS = 7;
+
+	/** Ids below this always go to the direct skb table. */
+	private static final int DIRECT_MIN = 1 << 12;
+
 	private final int chunkShift;
 
 	private final int chunkMask;
 
-	private long[][] time = new long[4][];
+	private long[] timeBase = new long[4];
 
-	private long[][] skb = new long[4][];
+	private int[][] time = new int[4][];
+
+	private long[][] timeWide = new long[4][];
+
+	private int[][] skb = new int[4][];
+
+	private long[][] skbWide = new long[4][];
 
 	private int[][] prev = new int[4][];
 
-	private short[][] cpu = new short[4][];
-
 	private byte[][] ctx = new byte[4][];
-
-	private int[][] task = new int[4][];
 
 	private short[][] fn = new short[4][];
 
-	private int[][] device = new int[4][];
-
-	private int[][] netns = new int[4][];
-
-	private int[][] queue = new int[4][];
-
-	private int[][] depth = new int[4][];
-
-	private int[][] verdict = new int[4][];
-
 	private byte[][] drop = new byte[4][];
+
+	/** The 16-bit columns: {@code narrow[column][chunk][row]}. */
+	private char[][][] narrow = new char[NARROW_COLUMNS][4][];
+
+	/** Their wide columns, allocated per chunk on the first value that needs one. */
+	private int[][][] wide = new int[NARROW_COLUMNS][4][];
+
+	// the current (last) chunk's columns, so appending does not walk the directories
+	private long curTimeBase;
+
+	private int[] curTime;
+
+	private int[] curSkb;
+
+	private int[] curPrev;
+
+	private byte[] curCtx;
+
+	private short[] curFn;
+
+	private byte[] curDrop;
+
+	private char[] curCpu;
+
+	private char[] curTask;
+
+	private char[] curDevice;
+
+	private char[] curNetns;
+
+	private char[] curQueue;
+
+	private char[] curDepth;
+
+	private char[] curVerdict;
 
 	private int chunks;
 
 	private int size;
 
+	/** skb id → its last row + 1 (0: none), for ids in the direct table. */
+	private int[] direct = new int[DIRECT_MIN];
+
 	private long[] keys;
 
 	private int[] lastRow;
+
+	private int hashed;
 
 	private int skbCount;
 
@@ -101,43 +171,52 @@ public final class PathRecorder implements TraceSink {
 		}
 		this.chunkShift = chunkShift;
 		this.chunkMask = (1 << chunkShift) - 1;
-		this.keys = new long[1024];
+		this.keys = new long[16];
 		Arrays.fill(this.keys, EMPTY);
-		this.lastRow = new int[1024];
+		this.lastRow = new int[16];
 	}
 
 	@Override
 	public void event(long timeNs, long skbId, int cpu, Context ctx, int taskId, Function fn, int deviceId, int netnsId,
 			int queueId, int queueDepth, int verdict, DropReason drop) {
-		if (cpu < 0 || cpu > Short.MAX_VALUE) {
-			throw new IllegalArgumentException("cpu: must be in [0, " + Short.MAX_VALUE + "], got " + cpu);
-		}
 		int row = this.size;
 		if (row == Integer.MAX_VALUE) {
 			throw new IllegalStateException("PathRecorder: full at " + row + " steps");
 		}
-		int c = row >>> this.chunkShift;
 		int i = row & this.chunkMask;
-		if (c == this.chunks) {
-			addChunk();
+		if (i == 0) {
+			addChunk(timeNs);
 		}
 		int previous = -1;
 		if (skbId >= 0) {
 			previous = linkSkb(skbId, row);
 		}
-		this.time[c][i] = timeNs;
-		this.skb[c][i] = skbId;
-		this.prev[c][i] = previous;
-		this.cpu[c][i] = (short) cpu;
-		this.ctx[c][i] = (byte) ctx.id();
-		this.task[c][i] = taskId;
-		this.fn[c][i] = (short) fn.id();
-		this.device[c][i] = deviceId;
-		this.netns[c][i] = netnsId;
-		this.queue[c][i] = queueId;
-		this.depth[c][i] = queueDepth;
-		this.verdict[c][i] = verdict;
-		this.drop[c][i] = (byte) drop.id();
+		long dt = timeNs - this.curTimeBase;
+		if (dt == (int) dt && dt != INT_ESCAPE) {
+			this.curTime[i] = (int) dt;
+		}
+		else {
+			this.curTime[i] = INT_ESCAPE;
+			wideLongs(this.timeWide)[i] = timeNs;
+		}
+		if (skbId == (int) skbId && skbId != INT_ESCAPE) {
+			this.curSkb[i] = (int) skbId;
+		}
+		else {
+			this.curSkb[i] = INT_ESCAPE;
+			wideLongs(this.skbWide)[i] = skbId;
+		}
+		this.curPrev[i] = previous;
+		this.curCtx[i] = (byte) ctx.id();
+		this.curFn[i] = (short) fn.id();
+		this.curDrop[i] = (byte) drop.id();
+		put(this.curCpu, CPU, i, cpu);
+		put(this.curTask, TASK, i, taskId);
+		put(this.curDevice, DEVICE, i, deviceId);
+		put(this.curNetns, NETNS, i, netnsId);
+		put(this.curQueue, QUEUE, i, queueId);
+		put(this.curDepth, DEPTH, i, queueDepth);
+		put(this.curVerdict, VERDICT, i, verdictCode(verdict));
 		if (drop.isDrop()) {
 			if (this.dropCount == this.dropRows.length) {
 				this.dropRows = Arrays.copyOf(this.dropRows, this.dropCount * 2);
@@ -147,39 +226,117 @@ public final class PathRecorder implements TraceSink {
 		this.size = row + 1;
 	}
 
-	private void addChunk() {
+	/**
+	 * Stores {@code v} in a 16-bit column as {@code v + 1} when that is in
+	 * {@code [0, 0xFFFE]}, else the escape and {@code v} in the wide column.
+	 */
+	private void put(char[] column, int columnId, int i, int v) {
+		int u = v + 1;
+		if (Integer.compareUnsigned(u, CHAR_ESCAPE) < 0) {
+			column[i] = (char) u;
+		}
+		else {
+			column[i] = CHAR_ESCAPE;
+			int c = this.chunks - 1;
+			int[][] w = this.wide[columnId];
+			if (w[c] == null) {
+				w[c] = new int[this.chunkMask + 1];
+			}
+			w[c][i] = v;
+		}
+	}
+
+	private long[] wideLongs(long[][] directory) {
+		int c = this.chunks - 1;
+		if (directory[c] == null) {
+			directory[c] = new long[this.chunkMask + 1];
+		}
+		return directory[c];
+	}
+
+	private int narrowValue(int columnId, int c, int i) {
+		char x = this.narrow[columnId][c][i];
+		return (x == CHAR_ESCAPE) ? this.wide[columnId][c][i] : x - 1;
+	}
+
+	private long timeAt(int c, int i) {
+		int t = this.time[c][i];
+		return (t == INT_ESCAPE) ? this.timeWide[c][i] : this.timeBase[c] + t;
+	}
+
+	private long skbAt(int c, int i) {
+		int s = this.skb[c][i];
+		return (s == INT_ESCAPE) ? this.skbWide[c][i] : s;
+	}
+
+	private int verdictAt(int c, int i) {
+		return verdictOf(narrowValue(VERDICT, c, i));
+	}
+
+	/**
+	 * A bijection of {@code int} that maps {@link #NO_VERDICT} to -1 (stored as 0) and
+	 * the verdicts {@code [-32768, 32765]} to {@code [0, 65533]} (narrow): {@code v +
+	 * 0x8000}, with the two values that would collide swapped.
+	 */
+	static int verdictCode(int verdict) {
+		if (verdict == NO_VERDICT) {
+			return -1;
+		}
+		return (verdict == -0x8001) ? NO_VERDICT + 0x8000 : verdict + 0x8000;
+	}
+
+	/** The inverse of {@link #verdictCode}. */
+	static int verdictOf(int code) {
+		if (code == -1) {
+			return NO_VERDICT;
+		}
+		return (code == NO_VERDICT + 0x8000) ? -0x8001 : code - 0x8000;
+	}
+
+	private void addChunk(long firstTime) {
 		if (this.chunks == this.time.length) {
 			int n = this.chunks * 2;
+			this.timeBase = Arrays.copyOf(this.timeBase, n);
 			this.time = Arrays.copyOf(this.time, n);
+			this.timeWide = Arrays.copyOf(this.timeWide, n);
 			this.skb = Arrays.copyOf(this.skb, n);
+			this.skbWide = Arrays.copyOf(this.skbWide, n);
 			this.prev = Arrays.copyOf(this.prev, n);
-			this.cpu = Arrays.copyOf(this.cpu, n);
 			this.ctx = Arrays.copyOf(this.ctx, n);
-			this.task = Arrays.copyOf(this.task, n);
 			this.fn = Arrays.copyOf(this.fn, n);
-			this.device = Arrays.copyOf(this.device, n);
-			this.netns = Arrays.copyOf(this.netns, n);
-			this.queue = Arrays.copyOf(this.queue, n);
-			this.depth = Arrays.copyOf(this.depth, n);
-			this.verdict = Arrays.copyOf(this.verdict, n);
 			this.drop = Arrays.copyOf(this.drop, n);
+			for (int k = 0; k < NARROW_COLUMNS; k++) {
+				this.narrow[k] = Arrays.copyOf(this.narrow[k], n);
+				this.wide[k] = Arrays.copyOf(this.wide[k], n);
+			}
 		}
 		int rows = this.chunkMask + 1;
 		int c = this.chunks;
-		this.time[c] = new long[rows];
-		this.skb[c] = new long[rows];
+		this.timeBase[c] = firstTime;
+		this.time[c] = new int[rows];
+		this.skb[c] = new int[rows];
 		this.prev[c] = new int[rows];
-		this.cpu[c] = new short[rows];
 		this.ctx[c] = new byte[rows];
-		this.task[c] = new int[rows];
 		this.fn[c] = new short[rows];
-		this.device[c] = new int[rows];
-		this.netns[c] = new int[rows];
-		this.queue[c] = new int[rows];
-		this.depth[c] = new int[rows];
-		this.verdict[c] = new int[rows];
 		this.drop[c] = new byte[rows];
+		for (int k = 0; k < NARROW_COLUMNS; k++) {
+			this.narrow[k][c] = new char[rows];
+		}
 		this.chunks = c + 1;
+		this.curTimeBase = firstTime;
+		this.curTime = this.time[c];
+		this.curSkb = this.skb[c];
+		this.curPrev = this.prev[c];
+		this.curCtx = this.ctx[c];
+		this.curFn = this.fn[c];
+		this.curDrop = this.drop[c];
+		this.curCpu = this.narrow[CPU][c];
+		this.curTask = this.narrow[TASK][c];
+		this.curDevice = this.narrow[DEVICE][c];
+		this.curNetns = this.narrow[NETNS][c];
+		this.curQueue = this.narrow[QUEUE][c];
+		this.curDepth = this.narrow[DEPTH][c];
+		this.curVerdict = this.narrow[VERDICT][c];
 	}
 
 	private static int hash(long key, int mask) {
@@ -191,6 +348,30 @@ public final class PathRecorder implements TraceSink {
 	 * Sets {@code row} as the skb's last row and returns its previous last row (or -1).
 	 */
 	private int linkSkb(long skbId, int row) {
+		int[] d = this.direct;
+		if (skbId < d.length) {
+			int previous = d[(int) skbId] - 1;
+			if (previous >= 0 || this.hashed == 0) {
+				if (previous < 0) {
+					this.skbCount++;
+				}
+				d[(int) skbId] = row + 1;
+				return previous;
+			}
+			// not in the direct table: it may have been hashed before the table grew
+			return linkHashed(skbId, row);
+		}
+		if (skbId < 2L * d.length && skbId <= (1 << 30) && this.skbCount >= d.length / 4 && findHashed(skbId) < 0) {
+			// dense ids (a quarter of the table used): grow the table instead of hashing
+			this.direct = Arrays.copyOf(d, d.length * 2);
+			this.direct[(int) skbId] = row + 1;
+			this.skbCount++;
+			return -1;
+		}
+		return linkHashed(skbId, row);
+	}
+
+	private int linkHashed(long skbId, int row) {
 		long[] k = this.keys;
 		int mask = k.length - 1;
 		int slot = hash(skbId, mask);
@@ -204,7 +385,8 @@ public final class PathRecorder implements TraceSink {
 			if (key == EMPTY) {
 				k[slot] = skbId;
 				this.lastRow[slot] = row;
-				if (++this.skbCount * 2 > k.length) {
+				this.skbCount++;
+				if (++this.hashed * 2 > k.length) {
 					growIndex();
 				}
 				return -1;
@@ -234,8 +416,8 @@ public final class PathRecorder implements TraceSink {
 		this.lastRow = rows;
 	}
 
-	private int findLastRow(long skbId) {
-		if (skbId < 0) {
+	private int findHashed(long skbId) {
+		if (this.hashed == 0) {
 			return -1;
 		}
 		long[] k = this.keys;
@@ -251,6 +433,16 @@ public final class PathRecorder implements TraceSink {
 			}
 			slot = (slot + 1) & mask;
 		}
+	}
+
+	private int findLastRow(long skbId) {
+		if (skbId < 0) {
+			return -1;
+		}
+		if (skbId < this.direct.length && this.direct[(int) skbId] > 0) {
+			return this.direct[(int) skbId] - 1;
+		}
+		return findHashed(skbId);
 	}
 
 	/** Number of recorded steps. */
@@ -278,9 +470,10 @@ public final class PathRecorder implements TraceSink {
 		}
 		int c = index >>> this.chunkShift;
 		int i = index & this.chunkMask;
-		return new Step(index, this.time[c][i], this.skb[c][i], this.cpu[c][i], Context.ofId(this.ctx[c][i]),
-				this.task[c][i], Function.ofId(this.fn[c][i]), this.device[c][i], this.netns[c][i], this.queue[c][i],
-				this.depth[c][i], this.verdict[c][i], DropReason.ofId(this.drop[c][i]));
+		return new Step(index, timeAt(c, i), skbAt(c, i), narrowValue(CPU, c, i), Context.ofId(this.ctx[c][i]),
+				narrowValue(TASK, c, i), Function.ofId(this.fn[c][i]), narrowValue(DEVICE, c, i),
+				narrowValue(NETNS, c, i), narrowValue(QUEUE, c, i), narrowValue(DEPTH, c, i), verdictAt(c, i),
+				DropReason.ofId(this.drop[c][i]));
 	}
 
 	private int prevRow(int row) {
@@ -356,12 +549,14 @@ public final class PathRecorder implements TraceSink {
 		long total = 0;
 		for (int c = 0; c < this.chunks; c++) {
 			int rows = Math.min(this.chunkMask + 1, this.size - (c << this.chunkShift));
-			int[] dev = this.device[c];
-			long[] skbs = this.skb[c];
 			for (int i = 0; i < rows; i++) {
-				if (dev[i] == deviceId && skbs[i] >= 0 && seen.add(skbs[i])) {
+				if (narrowValue(DEVICE, c, i) != deviceId) {
+					continue;
+				}
+				long id = skbAt(c, i);
+				if (id >= 0 && seen.add(id)) {
 					if (total >= offset && total < offset + limit) {
-						ids.add(skbs[i]);
+						ids.add(id);
 					}
 					total++;
 				}
@@ -371,14 +566,26 @@ public final class PathRecorder implements TraceSink {
 	}
 
 	/**
-	 * Bytes held by this recorder's arrays: column chunks, chunk directories, the skb
-	 * index and the drop index, each array counted with a {@value #ARRAY_HEADER}-byte
-	 * header and 8-byte references.
+	 * Bytes held by this recorder's arrays: column chunks (narrow and wide), chunk
+	 * directories, the skb indexes and the drop index, each array counted with a
+	 * {@value #ARRAY_HEADER}-byte header and 8-byte references.
 	 */
 	public long storageBytes() {
 		long rowsPerChunk = this.chunkMask + 1L;
 		long bytes = (long) this.chunks * (rowsPerChunk * BYTES_PER_ROW + COLUMNS * ARRAY_HEADER);
-		bytes += COLUMNS * (ARRAY_HEADER + 8L * this.time.length);
+		for (int c = 0; c < this.chunks; c++) {
+			bytes += (this.timeWide[c] != null) ? ARRAY_HEADER + 8 * rowsPerChunk : 0;
+			bytes += (this.skbWide[c] != null) ? ARRAY_HEADER + 8 * rowsPerChunk : 0;
+			for (int k = 0; k < NARROW_COLUMNS; k++) {
+				bytes += (this.wide[k][c] != null) ? ARRAY_HEADER + 4 * rowsPerChunk : 0;
+			}
+		}
+		// directories: timeBase (longs), 8 of chunks, 2 x 7 of the 16-bit columns, and
+		// narrow / wide themselves
+		int dir = this.time.length;
+		bytes += ARRAY_HEADER + 8L * dir;
+		bytes += (8 + 2 * NARROW_COLUMNS) * (ARRAY_HEADER + 8L * dir) + 2 * (ARRAY_HEADER + 8L * NARROW_COLUMNS);
+		bytes += ARRAY_HEADER + 4L * this.direct.length;
 		bytes += ARRAY_HEADER + 8L * this.keys.length + ARRAY_HEADER + 4L * this.lastRow.length;
 		bytes += ARRAY_HEADER + 4L * this.dropRows.length;
 		return bytes;

@@ -111,7 +111,9 @@ public final class TrafficPlan {
 	}
 
 	/**
-	 * Builds every flow of the document, flow id = index.
+	 * Builds every flow of the document, flow id = index. {@link Traffic.Replay} entries
+	 * are skipped (their index stays unused): the engine sends their frames
+	 * ({@link FrameSource}), which needs the document's directory.
 	 * @param traffic the document's traffic, in document order
 	 * @param resolver the datapath's names
 	 * @param env the run's services
@@ -120,7 +122,9 @@ public final class TrafficPlan {
 	public static TrafficPlan fromTopology(List<Traffic> traffic, TrafficResolver resolver, TrafficEnv env) {
 		List<Flow> flows = new ArrayList<>(traffic.size());
 		for (int k = 0; k < traffic.size(); k++) {
-			flows.add(fromTopology(traffic.get(k), k, resolver, env));
+			if (!(traffic.get(k) instanceof Traffic.Replay)) {
+				flows.add(fromTopology(traffic.get(k), k, resolver, env));
+			}
 		}
 		return new TrafficPlan(flows);
 	}
@@ -137,6 +141,9 @@ public final class TrafficPlan {
 	public static Flow fromTopology(Traffic t, int flowId, TrafficResolver resolver, TrafficEnv env) {
 		if (t == null || resolver == null || env == null) {
 			throw new IllegalArgumentException("traffic, resolver and env must not be null");
+		}
+		if (t instanceof Traffic.Replay) {
+			throw new IllegalArgumentException("traffic " + t.name() + ": replay is sent by the engine (FrameSource)");
 		}
 		if (flowId < 0 || flowId > EPHEMERAL_PORT_LAST - EPHEMERAL_PORT_BASE) {
 			throw new IllegalArgumentException(

@@ -36,7 +36,7 @@ final class Fixtures {
 	}
 
 	static ProgramLoader loader(ExecMode mode) {
-		return new ProgramLoader(OBJECTS::resolve, IFINDEX, 2, mode);
+		return new ProgramLoader(ObjectSource.directory(OBJECTS), IFINDEX, 2, mode);
 	}
 
 	static HookEnv env() {

@@ -1,0 +1,74 @@
+package dev.bpfnet.server.views;
+
+import dev.bpfnet.server.api.Ids;
+
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+
+/**
+ * The browser pages. Each page is a Thymeleaf template with a plain ES module that talks
+ * to the JSON API ({@code /api/topologies}, {@code /api/programs}, {@code /api/runs});
+ * the controllers only pass ids and the page kind.
+ */
+@Controller
+class BrowserPages {
+
+	@GetMapping("/topologies")
+	String topologies(Model model) {
+		model.addAttribute("page", "topologies");
+		return "topologies";
+	}
+
+	@GetMapping("/topologies/new")
+	String newTopology(Model model) {
+		model.addAttribute("page", "topologies");
+		model.addAttribute("topologyId", "");
+		model.addAttribute("shareToken", "");
+		return "topology-editor";
+	}
+
+	@GetMapping("/topologies/{id}")
+	String topology(@PathVariable String id, Model model) {
+		model.addAttribute("page", "topologies");
+		model.addAttribute("topologyId", Ids.looksValid(id) ? id : "");
+		model.addAttribute("shareToken", "");
+		return "topology-editor";
+	}
+
+	/** A shared topology, read-only in the editor. */
+	@GetMapping("/shared/{token}")
+	String shared(@PathVariable String token, Model model) {
+		model.addAttribute("page", "topologies");
+		model.addAttribute("topologyId", "");
+		model.addAttribute("shareToken", token.matches("[A-Za-z0-9_-]{1,128}") ? token : "");
+		return "topology-editor";
+	}
+
+	@GetMapping("/programs")
+	String programs(Model model) {
+		model.addAttribute("page", "programs");
+		return "programs";
+	}
+
+	@GetMapping("/programs/{id}")
+	String program(@PathVariable String id, Model model) {
+		model.addAttribute("page", "programs");
+		model.addAttribute("programId", Ids.looksValid(id) ? id : "");
+		return "program";
+	}
+
+	@GetMapping("/runs")
+	String runs(Model model) {
+		model.addAttribute("page", "runs");
+		return "runs";
+	}
+
+	@GetMapping("/labs")
+	String labs(Model model) {
+		model.addAttribute("page", "labs");
+		return "labs";
+	}
+
+}
