@@ -385,7 +385,6 @@ function renderPanel() {
         field('dev_weight', [...base, 'sysctl', 'dev_weight'], { type: 'int', def: 64 }),
         field('softirq_restart_limit', [...base, 'sysctl', 'softirq_restart_limit'], { type: 'int', def: 10 }),
         field('softirq_time_limit', [...base, 'sysctl', 'softirq_time_limit'], { def: '2ms' }),
-        field('rps', [...base, 'sysctl', 'rps'], { type: 'bool', def: 'false' }),
         field('softirq_policy', [...base, 'sysctl', 'softirq_policy'], { type: 'enum', options: ['pre-6.5', '6.5+'], def: '6.5+' })));
   } else if (q.type === 'namespace' && doc.nodes?.[q.ni]?.namespaces?.[q.si]) {
     const base = ['nodes', q.ni, 'namespaces', q.si];
@@ -444,7 +443,8 @@ function devicePanel(q) {
     nameField('Name', [...base, 'name'], (v) => M.renameEnd(doc, { ...end, role: 'primary', ns: ns.name }, v)),
     field('addresses', [...base, 'addresses'], { type: 'list', hint: 'comma-separated, e.g. 192.0.2.1/24' }),
     field('mac', [...base, 'mac'], { def: dev.kind === 'bpfnet' ? 'zero (l3)' : 'random' }),
-    field('mtu', [...base, 'mtu'], { type: 'int', def: 1500 }));
+    field('mtu', [...base, 'mtu'], { type: 'int', def: 1500 }),
+    field('rps_cpus', [...base, 'rps_cpus'], { def: 'off', hint: 'RPS: hex mask as in queues/rx-0/rps_cpus, e.g. e = CPUs 1-3' }));
   if (dev.kind === 'nic') {
     primary.append(
       field('qdisc', [...base, 'qdisc'], { type: 'enum', options: ['noqueue', 'pfifo_fast', 'fq_codel'], def: 'pfifo_fast' }),
@@ -484,7 +484,8 @@ function peerSection(base, dev, q) {
     field('namespace', [...p, 'namespace'], { type: 'enum', required: true, options: M.namespaces(node).map((n) => n.name) }),
     nameField('name', [...p, 'name'], (v) => (end ? M.renameEnd(doc, end, v) : M.setAt(doc, [...p, 'name'], v))),
     field('addresses', [...p, 'addresses'], { type: 'list', hint: 'comma-separated' }),
-    field('mac', [...p, 'mac'], { def: dev.kind === 'bpfnet' ? 'zero (l3)' : 'random' }));
+    field('mac', [...p, 'mac'], { def: dev.kind === 'bpfnet' ? 'zero (l3)' : 'random' }),
+    field('rps_cpus', [...p, 'rps_cpus'], { def: 'off', hint: 'RPS: hex mask, e.g. e = CPUs 1-3' }));
   if (dev.kind === 'veth') {
     sec.append(field('rx_delivery', [...p, 'rx_delivery'], { type: 'enum', options: ['backlog', 'direct'], def: 'backlog' }),
       field('gro', [...p, 'gro'], { type: 'bool', def: 'false' }));
