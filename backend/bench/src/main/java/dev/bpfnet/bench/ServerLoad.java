@@ -47,10 +47,11 @@ import tools.jackson.databind.json.JsonMapper;
  * are for that load, not for saturation.
  * <p>
  * The run is created paused ({@code pace.paused}), the SSE clients connect, then it is
- * resumed at a pace that spreads its simulated duration over the measured time. Each SSE
- * client counts {@code trace}, {@code sampled} (and the events they stand for) and
- * {@code end} events; {@code trace + sampled counts} must equal the run's
- * {@code traceEvents}: a client that connected before the first event misses nothing.
+ * resumed at a pace that spreads its simulated duration over the warm-up and measured
+ * time (or at {@code --pace}; a run still going at the end is stopped). Each SSE client
+ * counts {@code trace}, {@code sampled} (and the events they stand for) and {@code end}
+ * events; {@code trace + sampled counts} must equal the run's {@code traceEvents}: a
+ * client that connected before the first event misses nothing.
  * <p>
  * Operations started during the warm-up ({@code --warmup}) are not recorded. Errors
  * (non-2xx answers by status, exceptions by class) are counted per operation.
@@ -74,7 +75,7 @@ public final class ServerLoad {
 	}
 
 	record Options(URI url, int clients, int sse, int users, Duration duration, Duration warmup, Duration think,
-			double writeFraction, String lab, String labRun, String runDuration, long runDurationNs) {
+			double writeFraction, String lab, String labRun, String runDuration, long runDurationNs, double pace) {
 
 		static Options parse(String[] args) {
 			Map<String, String> m = new TreeMap<>();
@@ -91,11 +92,12 @@ public final class ServerLoad {
 					duration(m.getOrDefault("warmup", "10s")), duration(m.getOrDefault("think", "50ms")),
 					Double.parseDouble(m.getOrDefault("write-fraction", "0.1")), m.getOrDefault("lab", "01-pod-egress"),
 					m.getOrDefault("lab-run", "veth"), m.getOrDefault("run-duration", "10ms"),
-					duration(m.getOrDefault("run-duration", "10ms")).toNanos());
+					duration(m.getOrDefault("run-duration", "10ms")).toNanos(),
+					Double.parseDouble(m.getOrDefault("pace", "0")));
 			for (String k : m.keySet()) {
 				if (!List
 					.of("url", "clients", "sse", "users", "duration", "warmup", "think", "write-fraction", "lab",
-							"lab-run", "run-duration")
+							"lab-run", "run-duration", "pace")
 					.contains(k)) {
 					throw new IllegalArgumentException("unknown option --" + k);
 				}
@@ -150,7 +152,7 @@ public final class ServerLoad {
 			System.err.println("ServerLoad: " + ex.getMessage());
 			System.err.println("usage: ServerLoad --url http://localhost:8080 --clients 200 --sse 50 --users 20"
 					+ " --duration 60s --warmup 10s --think 50ms --write-fraction 0.1"
-					+ " --lab 01-pod-egress --lab-run veth --run-duration 10ms");
+					+ " --lab 01-pod-egress --lab-run veth --run-duration 10ms [--pace simNsPerWallMs]");
 			System.exit(2);
 			return;
 		}
@@ -161,8 +163,9 @@ public final class ServerLoad {
 	void run() throws Exception {
 		System.out.printf(Locale.ROOT,
 				"ServerLoad %s: %d clients (%d users), %d SSE clients, %s + %s warm-up," + " think %s, writes %.0f%%%n",
-				this.options.url, this.options.clients, this.options.users, this.options.sse, this.options.duration,
-				this.options.warmup, this.options.think, this.options.writeFraction * 100);
+				this.options.url, this.options.clients, this.options.users, this.options.sse,
+				human(this.options.duration), human(this.options.warmup), human(this.options.think),
+				this.options.writeFraction * 100);
 		System.out.printf(Locale.ROOT, "date %s, JDK %s, %d CPUs, load average at start %s%n", Instant.now(),
 				Runtime.version(), Runtime.getRuntime().availableProcessors(), loadAverage());
 
@@ -190,7 +193,9 @@ public final class ServerLoad {
 		List<SseClient> sse = new ArrayList<>();
 		long totalNanos = this.options.warmup.toNanos() + this.options.duration.toNanos();
 		if (this.options.sse > 0) {
-			double pace = this.options.runDurationNs / (totalNanos / 1e6);
+			// by default the run's simulated time is spread over the warm-up and the
+			// measured time
+			double pace = (this.options.pace > 0) ? this.options.pace : this.options.runDurationNs / (totalNanos / 1e6);
 			String body = JSON.writeValueAsString(Map.of("lab", this.options.lab, "labRun", this.options.labRun,
 					"duration", this.options.runDuration, "pace", Map.of("paused", true)));
 			JsonNode run = expectJson(post("/api/runs", runOwner, "application/json", body), 202, "POST /api/runs");
@@ -257,6 +262,13 @@ public final class ServerLoad {
 				errorCount == 0 ? "" : " " + new TreeMap<>(this.errors));
 
 		if (runId != null) {
+			JsonNode now = expectJson(get("/api/runs/" + runId, runOwner, "application/json"), 200,
+					"GET /api/runs/{id}");
+			if (List.of("running", "paused").contains(now.path("status").asString())) {
+				// a slower --pace than the default: end it, so that every SSE client gets
+				// its end event
+				post("/api/runs/" + runId + "/stop", runOwner, "application/json", "");
+			}
 			for (SseClient c : sse) {
 				c.thread.join(TimeUnit.SECONDS.toMillis(30));
 			}
