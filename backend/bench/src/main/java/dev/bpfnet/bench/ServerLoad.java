@@ -54,7 +54,8 @@ import tools.jackson.databind.json.JsonMapper;
  * client that connected before the first event misses nothing.
  * <p>
  * Operations started during the warm-up ({@code --warmup}) are not recorded. Errors
- * (non-2xx answers by status, exceptions by class) are counted per operation.
+ * (non-2xx answers by status, exceptions by class) are counted per operation. The seconds
+ * in which a request slower than 1 s started are listed, to place stalls.
  */
 public final class ServerLoad {
 
@@ -132,6 +133,17 @@ public final class ServerLoad {
 	private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
 
 	private volatile long recordFromNanos;
+
+	/**
+	 * Per second of the run (by start time): the slowest request, and how many finished.
+	 */
+	private final java.util.concurrent.atomic.AtomicLongArray slowestBySecond = new java.util.concurrent.atomic.AtomicLongArray(
+			3600);
+
+	private final java.util.concurrent.atomic.AtomicLongArray doneBySecond = new java.util.concurrent.atomic.AtomicLongArray(
+			3600);
+
+	private volatile long startNanos;
 
 	private volatile long stopAtNanos;
 
@@ -220,6 +232,7 @@ public final class ServerLoad {
 
 		// the API clients
 		long start = System.nanoTime();
+		this.startNanos = start;
 		this.recordFromNanos = start + this.options.warmup.toNanos();
 		this.stopAtNanos = start + totalNanos;
 		List<ApiClient> clients = new ArrayList<>();
@@ -257,6 +270,17 @@ public final class ServerLoad {
 		}
 		line("all reads", reads, seconds);
 		line("all writes", writes, seconds);
+		// seconds (from the start of the warm-up) with a request slower than a second
+		StringBuilder stalls = new StringBuilder();
+		for (int sec = 0; sec < Math.min(3600, totalNanos / 1_000_000_000L + 1); sec++) {
+			long worst = this.slowestBySecond.get(sec);
+			if (worst > TimeUnit.SECONDS.toNanos(1)) {
+				stalls
+					.append(String.format(Locale.ROOT, " %ds:%.1fs/%d", sec, worst / 1e9, this.doneBySecond.get(sec)));
+			}
+		}
+		System.out.println("seconds with a request over 1 s (second: slowest/requests finished in it):"
+				+ ((stalls.length() == 0) ? " none" : stalls));
 		long errorCount = this.errors.values().stream().mapToLong(LongAdder::sum).sum();
 		System.out.printf(Locale.ROOT, "errors: %d%s%n", errorCount,
 				errorCount == 0 ? "" : " " + new TreeMap<>(this.errors));
@@ -538,6 +562,10 @@ public final class ServerLoad {
 				return;
 			}
 			long t1 = System.nanoTime();
+			int startSecond = (int) Math.min(3599, (t0 - ServerLoad.this.startNanos) / 1_000_000_000L);
+			int endSecond = (int) Math.min(3599, (t1 - ServerLoad.this.startNanos) / 1_000_000_000L);
+			ServerLoad.this.slowestBySecond.accumulateAndGet(startSecond, t1 - t0, Math::max);
+			ServerLoad.this.doneBySecond.incrementAndGet(endSecond);
 			if (t0 >= ServerLoad.this.recordFromNanos) {
 				this.latency.get(op).recordValue(Math.min(t1 - t0, TimeUnit.MINUTES.toNanos(1)));
 				if (error != null) {
