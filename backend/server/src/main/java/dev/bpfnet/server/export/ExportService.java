@@ -1,6 +1,7 @@
 package dev.bpfnet.server.export;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,10 +17,13 @@ import reactor.core.scheduler.Schedulers;
 
 import dev.bpfnet.engine.capture.CaptureSession;
 import dev.bpfnet.engine.capture.HopRecorder;
+import dev.bpfnet.engine.capture.PerfettoExporter;
 import dev.bpfnet.engine.run.RunOptions;
 import dev.bpfnet.engine.run.RunSession;
+import dev.bpfnet.engine.run.TraceFile;
 import dev.bpfnet.engine.topology.DeviceRef;
 import dev.bpfnet.engine.trace.FrameTap.Direction;
+import dev.bpfnet.engine.trace.PathRecorder;
 import dev.bpfnet.engine.trace.Step;
 import dev.bpfnet.server.api.ApiException;
 import dev.bpfnet.server.api.Ids;
@@ -98,9 +102,50 @@ public class ExportService {
 		return capture(owner, id, "latency.csv", (file) -> new CaptureSession.Request(List.of(), null, file, null));
 	}
 
-	/** The Perfetto trace-event JSON. */
+	/**
+	 * The Perfetto trace-event JSON: from the stored trace file (replayed into a
+	 * {@link PathRecorder}, with the nodes and CPUs of the run's engine built again, not
+	 * run), or from a re-run once retention has deleted the file.
+	 */
 	public Mono<Export> perfetto(String owner, String id) {
-		return capture(owner, id, "perfetto.json", (file) -> new CaptureSession.Request(List.of(), null, null, file));
+		if (!Ids.looksValid(id)) {
+			return Mono.error(ApiException.notFound("run", id));
+		}
+		return tempDir(id).flatMap((dir) -> {
+			Path file = dir.resolve("perfetto.json");
+			return this.runs.fromTrace(owner, id, (built, trace) -> {
+				PathRecorder recorder = new PathRecorder();
+				TraceFile.replay(trace, recorder);
+				try (OutputStream out = Files.newOutputStream(file)) {
+					PerfettoExporter.of(built.engine(), recorder).write(out);
+				}
+				return checked(file, dir, "perfetto.json", id);
+			}).doOnSuccess((e) -> {
+				if (e == null) {
+					deleteTree(dir);
+				}
+			}).doOnError((ex) -> deleteTree(dir)).doOnCancel(() -> deleteTree(dir));
+		})
+			.switchIfEmpty(Mono.defer(() -> capture(owner, id, "perfetto.json",
+					(file) -> new CaptureSession.Request(List.of(), null, null, file))));
+	}
+
+	private Mono<Path> tempDir(String id) {
+		return Mono.fromCallable(() -> {
+			Files.createDirectories(this.exportsDir);
+			return Files.createTempDirectory(this.exportsDir, id + "-");
+		}).subscribeOn(Schedulers.boundedElastic());
+	}
+
+	private static Export checked(Path file, Path dir, String name, String id) throws IOException {
+		long size = Files.size(file);
+		if (size > MAX_OUTPUT_BYTES) {
+			throw new ApiException(HttpStatus.CONTENT_TOO_LARGE, "output-too-large", "Output too large",
+					name + " of run '" + id + "' has " + size + " bytes, more than the " + MAX_OUTPUT_BYTES
+							+ " bytes an export may have; capture a single device or a shorter run",
+					List.of());
+		}
+		return new Export(file, dir, size);
 	}
 
 	/** The hops of one packet; 404 for an skb the run never had. */
@@ -157,10 +202,7 @@ public class ExportService {
 		if (!Ids.looksValid(id)) {
 			return Mono.error(ApiException.notFound("run", id));
 		}
-		return Mono.fromCallable(() -> {
-			Files.createDirectories(this.exportsDir);
-			return Files.createTempDirectory(this.exportsDir, id + "-");
-		}).subscribeOn(Schedulers.boundedElastic()).flatMap((dir) -> {
+		return tempDir(id).flatMap((dir) -> {
 			Path file = dir.resolve(name);
 			CaptureSession.Request request = what.request(file);
 			return this.runs.rerun(owner, id, new RunService.Rerun<Export>() {
@@ -187,14 +229,7 @@ public class ExportService {
 				@Override
 				public Export finish(RunSession session) throws IOException {
 					this.capture.close();
-					long size = Files.size(file);
-					if (size > MAX_OUTPUT_BYTES) {
-						throw new ApiException(HttpStatus.CONTENT_TOO_LARGE, "output-too-large", "Output too large",
-								name + " of run '" + id + "' has " + size + " bytes, more than the " + MAX_OUTPUT_BYTES
-										+ " bytes an export may have; capture a single device or a shorter run",
-								List.of());
-					}
-					return new Export(file, dir, size);
+					return checked(file, dir, name, id);
 				}
 
 			}).doOnError((ex) -> deleteTree(dir)).doOnCancel(() -> deleteTree(dir));

@@ -806,6 +806,55 @@ public class RunService implements LiveStreams, ApplicationRunner {
 		});
 	}
 
+	/**
+	 * What an export does with a finished run's stored trace file, given the run's engine
+	 * built again from the same inputs but not run (for its nodes, CPUs and names).
+	 *
+	 * @param <T> the export's result
+	 */
+	public interface TraceUse<T> {
+
+		T use(RunSession built, Path traceFile) throws IOException;
+
+	}
+
+	/**
+	 * Uses a finished run's stored trace file on the bounded run executor; empty if the
+	 * file was deleted by retention (the caller may {@link #rerun} instead).
+	 */
+	public <T> Mono<T> fromTrace(String owner, String id, TraceUse<T> use) {
+		return row(owner, id).flatMap((r) -> {
+			if (!"finished".equals(r.status())) {
+				return Mono.error(new ApiException(HttpStatus.CONFLICT, "run-not-finished", "Run not finished",
+						"run '" + id + "' is " + r.status() + ": its outputs exist once it has finished", List.of()));
+			}
+			if (r.traceFile() == null) {
+				return Mono.empty();
+			}
+			Path file = this.runsDir.resolve(r.traceFile());
+			RunRequest params = this.json.readValue(r.params(), RunRequest.class);
+			return rerunInputs(owner, r, params).flatMap((in) -> Mono.fromFuture(() -> onExecutor(owner, r, (base) -> {
+				RunSession built;
+				try {
+					built = RunSession.create(in.getKey(), source(in.getValue()), base);
+				}
+				catch (ProgramLoadException | IllegalArgumentException ex) {
+					throw new ApiException(HttpStatus.INTERNAL_SERVER_ERROR, "rerun-failed", "Re-run failed",
+							"run '" + r.id() + "' cannot be built again: " + ex.getMessage(), List.of());
+				}
+				try {
+					return use.use(built, file);
+				}
+				catch (java.nio.file.NoSuchFileException ex) {
+					return null;
+				}
+				catch (IOException ex) {
+					throw new java.io.UncheckedIOException(ex);
+				}
+			}))).onErrorMap(java.util.concurrent.CompletionException.class, Throwable::getCause);
+		});
+	}
+
 	private Mono<Map.Entry<TopologyDocument, Map<String, byte[]>>> rerunInputs(String owner, RunRow r,
 			RunRequest params) {
 		if (params.lab() != null) {
@@ -838,6 +887,10 @@ public class RunService implements LiveStreams, ApplicationRunner {
 
 	private <T> CompletableFuture<T> rerunOnExecutor(String owner, RunRow r, RunReport stored, TopologyDocument doc,
 			Map<String, byte[]> objects, Rerun<T> hook) {
+		return onExecutor(owner, r, (base) -> rerunNow(r, stored, doc, objects, hook.options(base), hook));
+	}
+
+	private <T> CompletableFuture<T> onExecutor(String owner, RunRow r, Function<RunOptions, T> task) {
 		AtomicInteger mine = this.perUser.computeIfAbsent(owner, (k) -> new AtomicInteger());
 		if (mine.incrementAndGet() > this.limits.runsPerUser()) {
 			mine.decrementAndGet();
@@ -851,7 +904,7 @@ public class RunService implements LiveStreams, ApplicationRunner {
 		try {
 			return CompletableFuture.supplyAsync(() -> {
 				try {
-					return rerunNow(r, stored, doc, objects, hook.options(base), hook);
+					return task.apply(base);
 				}
 				finally {
 					release(owner);
