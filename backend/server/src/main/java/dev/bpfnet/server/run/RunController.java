@@ -191,7 +191,7 @@ public class RunController {
 		});
 	}
 
-	private static Predicate<PacketSummary> droppedFilter(String dropped) {
+	static Predicate<PacketSummary> droppedFilter(String dropped) {
 		if (dropped == null) {
 			return (p) -> true;
 		}

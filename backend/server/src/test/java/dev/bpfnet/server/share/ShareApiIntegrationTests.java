@@ -283,4 +283,93 @@ class ShareApiIntegrationTests extends ServerIntegrationTest {
 		this.client.get().uri("/api/shares/{t}", token).exchange().expectStatus().isNotFound();
 	}
 
+	@SuppressWarnings("unchecked")
+	String finishedRun(String topologyId) throws InterruptedException {
+		Map<String, Object> run = this.client.post()
+			.uri("/api/runs")
+			.headers((h) -> h.setBearerAuth(this.owner))
+			.contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("topologyId", topologyId, "duration", "1ms"))
+			.exchange()
+			.expectStatus()
+			.isAccepted()
+			.expectBody(Map.class)
+			.returnResult()
+			.getResponseBody();
+		String runId = (String) run.get("id");
+		for (int i = 0; i < 2400; i++) {
+			Map<String, Object> r = this.client.get()
+				.uri("/api/runs/{id}", runId)
+				.headers((h) -> h.setBearerAuth(this.owner))
+				.exchange()
+				.expectStatus()
+				.isOk()
+				.expectBody(Map.class)
+				.returnResult()
+				.getResponseBody();
+			if ("finished".equals(r.get("status"))) {
+				return runId;
+			}
+			assertThat(r.get("status")).isIn("queued", "running");
+			Thread.sleep(50);
+		}
+		throw new AssertionError("run " + runId + " did not finish");
+	}
+
+	@Test
+	void theRecordedRunsOfTheSharedVersionAreReadableThroughTheTokenOnly() throws Exception {
+		String id = topology();
+		String runId = finishedRun(id);
+		String otherTopology = topology();
+		String otherRun = finishedRun(otherTopology);
+		String token = (String) share(id).get("token");
+		this.client.get()
+			.uri("/api/shares/{t}/runs", token)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.length()")
+			.isEqualTo(1)
+			.jsonPath("$[0].id")
+			.isEqualTo(runId);
+		this.client.get()
+			.uri("/api/shares/{t}/runs/{r}/summary", token, runId)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.traceSha256")
+			.exists();
+		this.client.get()
+			.uri("/api/shares/{t}/runs/{r}/packets?size=1", token, runId)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.items[0].skb")
+			.exists();
+		// a run of another topology of the same owner is not part of the share
+		this.client.get()
+			.uri("/api/shares/{t}/runs/{r}/summary", token, otherRun)
+			.exchange()
+			.expectStatus()
+			.isNotFound();
+		// read-only (without credentials a write is 401 first)
+		this.client.post()
+			.uri("/api/shares/{t}/runs", token)
+			.headers((h) -> h.setBearerAuth(this.other))
+			.exchange()
+			.expectStatus()
+			.isForbidden();
+		// revoked: gone
+		this.client.delete()
+			.uri("/api/shares/{t}", token)
+			.headers((h) -> h.setBearerAuth(this.owner))
+			.exchange()
+			.expectStatus()
+			.isNoContent();
+		this.client.get().uri("/api/shares/{t}/runs/{r}/summary", token, runId).exchange().expectStatus().isNotFound();
+	}
+
 }
