@@ -87,6 +87,9 @@ public class RunService implements LiveStreams, ApplicationRunner {
 
 	static final int RESULTS_CACHE = 4;
 
+	/** Suffix of the kept document of an inline run ({@code <id>.yaml}). */
+	static final String INLINE_YAML = ".yaml";
+
 	private final RunStore store;
 
 	private final BpfnetProperties.Limits limits;
@@ -260,16 +263,28 @@ public class RunService implements LiveStreams, ApplicationRunner {
 	 * folder (objects outside it are refused); the duration defaults to the lab's.
 	 */
 	private Mono<RunView> labRun(String owner, RunRequest req, RunOptions options, boolean defaultDuration) {
+		LabInputs in = labInputs(req.lab(), req.labRun());
+		RunOptions opts = defaultDuration ? options.withDuration(in.lab().durationNs()) : options;
+		StoredTopology t = new StoredTopology(null, 0, owner, in.lab().id() + "/" + in.spec().name(), in.yaml());
+		return submit(owner, t, true, in.doc(), in.objects(), opts, req);
+	}
+
+	/** A lab run's document and the program objects from the lab folder. */
+	private record LabInputs(Lab lab, Lab.RunSpec spec, String yaml, TopologyDocument doc,
+			Map<String, byte[]> objects) {
+	}
+
+	private LabInputs labInputs(String labId, String labRun) {
 		LabCatalog catalog = this.labs.getIfAvailable();
 		if (catalog == null) {
-			return Mono.error(new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "Unavailable",
-					"labs are not available on this server", List.of()));
+			throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "Unavailable",
+					"labs are not available on this server", List.of());
 		}
-		Lab lab = catalog.find(req.lab()).orElseThrow(() -> ApiException.notFound("lab", req.lab()));
-		Lab.RunSpec spec = (req.labRun() != null) ? lab.run(req.labRun()) : lab.runs().get(0);
+		Lab lab = catalog.find(labId).orElseThrow(() -> ApiException.notFound("lab", labId));
+		Lab.RunSpec spec = (labRun != null) ? lab.run(labRun) : lab.runs().get(0);
 		if (spec == null) {
 			throw ApiException.invalid(HttpStatus.UNPROCESSABLE_CONTENT, "invalid-run", "Invalid run", "labRun",
-					"no run '" + req.labRun() + "' in lab " + lab.id() + " (runs: "
+					"no run '" + labRun + "' in lab " + lab.id() + " (runs: "
 							+ String.join(", ", lab.runs().stream().map(Lab.RunSpec::name).toList()) + ")");
 		}
 		Path dir = lab.dir().toAbsolutePath().normalize();
@@ -302,9 +317,7 @@ public class RunService implements LiveStreams, ApplicationRunner {
 						"programs[" + k + "].object", "cannot read " + p.object().get() + ": " + ex.getMessage());
 			}
 		}
-		RunOptions opts = defaultDuration ? options.withDuration(lab.durationNs()) : options;
-		StoredTopology t = new StoredTopology(null, 0, owner, lab.id() + "/" + spec.name(), yaml);
-		return submit(owner, t, true, doc, objects, opts, req);
+		return new LabInputs(lab, spec, yaml, doc, objects);
 	}
 
 	private long duration(RunRequest req) {
@@ -442,14 +455,15 @@ public class RunService implements LiveStreams, ApplicationRunner {
 		LiveHub hub = new LiveHub(this.limits.sseClientBuffer(), new NameTable(Map.of()), this.liveScheduler,
 				this.sampled);
 		Active a = new Active(id, owner, hub, options.pace() != null);
-		ObjectSource source = (ref) -> {
-			byte[] b = objects.get(ref);
-			if (b == null) {
-				throw new java.nio.file.NoSuchFileException(ref);
-			}
-			return b;
-		};
+		ObjectSource source = source(objects);
+		boolean keepYaml = inline && req.lab() == null;
 		return this.store.insert(row).then(Mono.fromCallable(() -> {
+			if (keepYaml) {
+				// an inline document is kept beside the trace so that exports can re-run
+				// it
+				Files.createDirectories(this.runsDir);
+				Files.writeString(this.runsDir.resolve(id + INLINE_YAML), t.yaml());
+			}
 			this.active.put(id, a);
 			try {
 				this.executor.execute(() -> execute(a, doc, source, options));
@@ -470,6 +484,16 @@ public class RunService implements LiveStreams, ApplicationRunner {
 			}
 			return Mono.error(ex);
 		});
+	}
+
+	private static ObjectSource source(Map<String, byte[]> objects) {
+		return (ref) -> {
+			byte[] b = objects.get(ref);
+			if (b == null) {
+				throw new java.nio.file.NoSuchFileException(ref);
+			}
+			return b;
+		};
 	}
 
 	private static ApiException tooMany(String detail) {
@@ -606,6 +630,7 @@ public class RunService implements LiveStreams, ApplicationRunner {
 			}
 			try {
 				Files.deleteIfExists(this.runsDir.resolve(r.traceFile()));
+				Files.deleteIfExists(this.runsDir.resolve(r.id() + INLINE_YAML));
 			}
 			catch (IOException ex) {
 				continue;
@@ -730,6 +755,202 @@ public class RunService implements LiveStreams, ApplicationRunner {
 			cache(r.id(), rec);
 			return query.apply(rec);
 		}).subscribeOn(Schedulers.boundedElastic());
+	}
+
+	// =====================================================================
+	// re-runs (exports)
+
+	/**
+	 * What an export adds to a re-run of a finished run: called on the run executor's
+	 * thread, in order {@link #options}, {@link #attach}, then (once the re-run has
+	 * finished with the stored trace hash) {@link #finish}.
+	 *
+	 * @param <T> the export's result
+	 */
+	public interface Rerun<T> {
+
+		/** The re-run's options (e.g. with a live sink or paths recorded). */
+		RunOptions options(RunOptions base);
+
+		/**
+		 * Before the re-run starts: attach taps to the engine; may throw ApiException.
+		 */
+		void attach(RunSession session);
+
+		/** After the re-run, its trace hash verified. */
+		T finish(RunSession session) throws IOException;
+
+	}
+
+	/**
+	 * Runs a finished run again with the same inputs (topology version or lab folder or
+	 * kept inline document, program objects, seed, duration) on the bounded run executor,
+	 * with the run limits, and checks that the re-run's trace hash equals the stored one
+	 * (a 500 problem detail otherwise: runs are deterministic). Only the owner's
+	 * {@code finished} runs can be re-run: a stopped run ended at a point that depended
+	 * on the wall clock or a request.
+	 */
+	public <T> Mono<T> rerun(String owner, String id, Rerun<T> hook) {
+		return row(owner, id).flatMap((r) -> {
+			if (!"finished".equals(r.status()) || r.summary() == null) {
+				return Mono.error(new ApiException(HttpStatus.CONFLICT, "run-not-finished", "Run not finished",
+						"run '" + id + "' is " + r.status()
+								+ ": outputs are made by running it again, which only a finished run allows",
+						List.of()));
+			}
+			RunReport stored = this.json.readValue(r.summary(), RunReport.class);
+			RunRequest params = this.json.readValue(r.params(), RunRequest.class);
+			return rerunInputs(owner, r, params).flatMap(
+					(in) -> Mono.fromFuture(() -> rerunOnExecutor(owner, r, stored, in.getKey(), in.getValue(), hook)))
+				.onErrorMap(java.util.concurrent.CompletionException.class, Throwable::getCause);
+		});
+	}
+
+	/**
+	 * What an export does with a finished run's stored trace file, given the run's engine
+	 * built again from the same inputs but not run (for its nodes, CPUs and names).
+	 *
+	 * @param <T> the export's result
+	 */
+	public interface TraceUse<T> {
+
+		T use(RunSession built, Path traceFile) throws IOException;
+
+	}
+
+	/**
+	 * Uses a finished run's stored trace file on the bounded run executor; empty if the
+	 * file was deleted by retention (the caller may {@link #rerun} instead).
+	 */
+	public <T> Mono<T> fromTrace(String owner, String id, TraceUse<T> use) {
+		return row(owner, id).flatMap((r) -> {
+			if (!"finished".equals(r.status())) {
+				return Mono.error(new ApiException(HttpStatus.CONFLICT, "run-not-finished", "Run not finished",
+						"run '" + id + "' is " + r.status() + ": its outputs exist once it has finished", List.of()));
+			}
+			if (r.traceFile() == null) {
+				return Mono.empty();
+			}
+			Path file = this.runsDir.resolve(r.traceFile());
+			RunRequest params = this.json.readValue(r.params(), RunRequest.class);
+			return rerunInputs(owner, r, params).flatMap((in) -> Mono.fromFuture(() -> onExecutor(owner, r, (base) -> {
+				RunSession built;
+				try {
+					built = RunSession.create(in.getKey(), source(in.getValue()), base);
+				}
+				catch (ProgramLoadException | IllegalArgumentException ex) {
+					throw new ApiException(HttpStatus.INTERNAL_SERVER_ERROR, "rerun-failed", "Re-run failed",
+							"run '" + r.id() + "' cannot be built again: " + ex.getMessage(), List.of());
+				}
+				try {
+					return use.use(built, file);
+				}
+				catch (java.nio.file.NoSuchFileException ex) {
+					return null;
+				}
+				catch (IOException ex) {
+					throw new java.io.UncheckedIOException(ex);
+				}
+			}))).onErrorMap(java.util.concurrent.CompletionException.class, Throwable::getCause);
+		});
+	}
+
+	private Mono<Map.Entry<TopologyDocument, Map<String, byte[]>>> rerunInputs(String owner, RunRow r,
+			RunRequest params) {
+		if (params.lab() != null) {
+			return Mono.fromCallable(() -> {
+				LabInputs in = labInputs(params.lab(), params.labRun());
+				return Map.entry(in.doc(), in.objects());
+			}).subscribeOn(Schedulers.boundedElastic());
+		}
+		Mono<String> yaml;
+		if (r.topologyId() != null) {
+			yaml = storedTopology(owner, r.topologyId(), r.topologyVersion()).map(StoredTopology::yaml);
+		}
+		else {
+			Path file = this.runsDir.resolve(r.id() + INLINE_YAML);
+			yaml = Mono.fromCallable(() -> {
+				if (!Files.exists(file)) {
+					throw new ApiException(HttpStatus.GONE, "topology-not-kept", "Topology not kept",
+							"the inline topology document of run '" + r.id()
+									+ "' was not kept (older runs and runs past bpfnet.limits.keep-run-traces)",
+							List.of());
+				}
+				return Files.readString(file);
+			}).subscribeOn(Schedulers.boundedElastic());
+		}
+		return yaml.flatMap((y) -> {
+			TopologyDocument doc = parse(y, r.topologyId() == null);
+			return objects(owner, doc).map((o) -> Map.entry(doc, o));
+		});
+	}
+
+	private <T> CompletableFuture<T> rerunOnExecutor(String owner, RunRow r, RunReport stored, TopologyDocument doc,
+			Map<String, byte[]> objects, Rerun<T> hook) {
+		return onExecutor(owner, r, (base) -> rerunNow(r, stored, doc, objects, hook.options(base), hook));
+	}
+
+	private <T> CompletableFuture<T> onExecutor(String owner, RunRow r, Function<RunOptions, T> task) {
+		AtomicInteger mine = this.perUser.computeIfAbsent(owner, (k) -> new AtomicInteger());
+		if (mine.incrementAndGet() > this.limits.runsPerUser()) {
+			mine.decrementAndGet();
+			return CompletableFuture.failedFuture(tooMany("you have " + this.limits.runsPerUser()
+					+ " runs or re-runs queued or running, the most a user may have (bpfnet.limits.runs-per-user)"));
+		}
+		RunOptions base = RunOptions.of(r.durationNs())
+			.withSeed(r.seed())
+			.withLimits(new RunLimits(this.limits.maxEventsPerRun(), Math.max(1, this.limits.maxWallTime().toNanos())))
+			.withRecordPaths(false);
+		try {
+			return CompletableFuture.supplyAsync(() -> {
+				try {
+					return task.apply(base);
+				}
+				finally {
+					release(owner);
+				}
+			}, this.executor);
+		}
+		catch (RejectedExecutionException ex) {
+			release(owner);
+			return CompletableFuture.failedFuture(tooMany("the server runs " + this.limits.concurrentRuns()
+					+ " runs at a time and its queue is full (bpfnet.limits.concurrent-runs); try again later"));
+		}
+	}
+
+	private <T> T rerunNow(RunRow r, RunReport stored, TopologyDocument doc, Map<String, byte[]> objects,
+			RunOptions options, Rerun<T> hook) {
+		RunSession session;
+		try {
+			session = RunSession.create(doc, source(objects), options);
+		}
+		catch (ProgramLoadException | IllegalArgumentException ex) {
+			throw new ApiException(HttpStatus.INTERNAL_SERVER_ERROR, "rerun-failed", "Re-run failed",
+					"run '" + r.id() + "' cannot be built again: " + ex.getMessage(), List.of());
+		}
+		hook.attach(session);
+		RunStatus end = session.run();
+		if (end.state() != RunState.FINISHED) {
+			HttpStatus status = (end.limit() != null) ? HttpStatus.UNPROCESSABLE_CONTENT
+					: HttpStatus.INTERNAL_SERVER_ERROR;
+			throw new ApiException(status, (end.limit() != null) ? "limit-exceeded" : "rerun-failed",
+					(end.limit() != null) ? "Limit exceeded" : "Re-run failed", "the re-run of run '" + r.id()
+							+ "' ended " + end.state().name().toLowerCase(java.util.Locale.ROOT) + ": " + end.reason(),
+					List.of());
+		}
+		String sha = (session.report() != null) ? session.report().traceSha256() : null;
+		if (sha == null || !sha.equals(stored.traceSha256())) {
+			throw new ApiException(HttpStatus.INTERNAL_SERVER_ERROR, "not-deterministic", "Re-run differs",
+					"the re-run of run '" + r.id() + "' gave trace hash " + sha + " where the run recorded "
+							+ stored.traceSha256() + ": its outputs would not be those of the run",
+					List.of());
+		}
+		try {
+			return hook.finish(session);
+		}
+		catch (IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
 	}
 
 	// =====================================================================
