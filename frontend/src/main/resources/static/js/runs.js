@@ -25,6 +25,7 @@ async function init() {
     el('td', {}, r.status ?? ''), el('td', {}, r.simulatedNs !== undefined ? `${(r.simulatedNs / 1e6).toFixed(3)} ms` : ''),
     el('td', {}, r.startedAt ? new Date(r.startedAt).toLocaleString() : ''))));
   if (!list.length) body.append(el('tr', {}, el('td', { colspan: 4, class: 'muted' }, 'No runs yet.')));
+  status(list.length === 1 ? '1 run.' : list.length + ' runs.', 'info');
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const f = new FormData(form);

@@ -74,7 +74,8 @@ class RunViewBrowserTest extends BrowserTestSupport {
 		this.page.waitForFunction("() => Number(document.getElementById('run-page').dataset.events || 0) > 0");
 		long first = ((Number) this.page.evaluate("() => Number(document.getElementById('run-page').dataset.events)"))
 			.longValue();
-		this.page.waitForFunction("(n) => Number(document.getElementById('run-page').dataset.events) > n", first);
+		this.page.waitForFunction("(n) => Number(document.getElementById('run-page').dataset.events) > n",
+				(double) first);
 		assertThat(this.page.locator("#scene .pkt").first()).isVisible();
 		screenshot("run-playing");
 

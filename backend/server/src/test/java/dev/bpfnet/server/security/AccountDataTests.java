@@ -90,7 +90,9 @@ class AccountDataTests {
 		assertThat(stored).isEqualTo(ApiTokens.sha256(t.token())).hasSize(64).doesNotContain(t.token());
 		StepVerifier.create(this.tokens.authenticate(t.token())).expectNext("a-owner").verifyComplete();
 		StepVerifier.create(this.tokens.authenticate(stored)).verifyComplete();
-		StepVerifier.create(this.tokens.authenticate(t.token().substring(0, t.token().length() - 1) + "A"))
+		StepVerifier
+			.create(this.tokens
+				.authenticate(t.token().substring(0, t.token().length() - 1) + (t.token().endsWith("A") ? "B" : "A")))
 			.verifyComplete();
 		StepVerifier.create(this.tokens.delete("a-intruder", t.id()))
 			.expectErrorSatisfies((e) -> assertThat(((ApiException) e).status()).isEqualTo(HttpStatus.NOT_FOUND))
