@@ -48,4 +48,34 @@ static __always_inline struct iphdr *lab_ipv4(struct __sk_buff *skb)
 	return iph;
 }
 
+/*
+ * bpf_fib_lookup for an IPv4 frame as it arrived on skb->ingress_ifindex; on success the
+ * Ethernet addresses are rewritten to the next hop's and the egress ifindex is returned,
+ * otherwise 0 (not IPv4, no route or neighbour, or a frame too short).
+ */
+static __always_inline __u32 lab_fib_rewrite(struct __sk_buff *skb)
+{
+	struct iphdr *iph = lab_ipv4(skb);
+	struct bpf_fib_lookup fib = {};
+	struct ethhdr *eth;
+
+	if (!iph)
+		return 0;
+	fib.family = AF_INET;
+	fib.tos = iph->tos;
+	fib.l4_protocol = iph->protocol;
+	fib.tot_len = bpf_ntohs(iph->tot_len);
+	fib.ipv4_src = iph->saddr;
+	fib.ipv4_dst = iph->daddr;
+	fib.ifindex = skb->ingress_ifindex;
+	if (bpf_fib_lookup(skb, &fib, sizeof(fib), 0) != BPF_FIB_LKUP_RET_SUCCESS)
+		return 0;
+	eth = (void *)(long)skb->data;
+	if ((void *)(eth + 1) > (void *)(long)skb->data_end)
+		return 0;
+	__builtin_memcpy(eth->h_dest, fib.dmac, ETH_ALEN);
+	__builtin_memcpy(eth->h_source, fib.smac, ETH_ALEN);
+	return fib.ifindex;
+}
+
 #endif

@@ -26,28 +26,12 @@ static __always_inline void count(__u32 slot)
 SEC("tcx/ingress")
 int pod_to_pod(struct __sk_buff *skb)
 {
-	struct iphdr *iph = lab_ipv4(skb);
-	struct bpf_fib_lookup fib = {};
-	struct ethhdr *eth;
+	__u32 ifindex = lab_fib_rewrite(skb);
 
-	if (!iph)
+	if (!ifindex)
 		goto pass;
-	fib.family = AF_INET;
-	fib.tos = iph->tos;
-	fib.l4_protocol = iph->protocol;
-	fib.tot_len = bpf_ntohs(iph->tot_len);
-	fib.ipv4_src = iph->saddr;
-	fib.ipv4_dst = iph->daddr;
-	fib.ifindex = skb->ingress_ifindex;
-	if (bpf_fib_lookup(skb, &fib, sizeof(fib), 0) != BPF_FIB_LKUP_RET_SUCCESS)
-		goto pass;
-	eth = (void *)(long)skb->data;
-	if ((void *)(eth + 1) > (void *)(long)skb->data_end)
-		goto pass;
-	__builtin_memcpy(eth->h_dest, fib.dmac, ETH_ALEN);
-	__builtin_memcpy(eth->h_source, fib.smac, ETH_ALEN);
 	count(0);
-	return bpf_redirect(fib.ifindex, 0);
+	return bpf_redirect(ifindex, 0);
 pass:
 	count(1);
 	return TCX_NEXT;
