@@ -90,4 +90,49 @@ class LabApiIntegrationTests extends ServerIntegrationTest {
 			.exists();
 	}
 
+	@Test
+	void catalogSaysWhatEachLabAsksAndWhichDevicesItsRunsUse() {
+		this.client.get()
+			.uri("/api/labs")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$[0].question")
+			.value((String q) -> assertThat(q).contains("bpfnet").endsWith("?"))
+			.jsonPath("$[0].devices.veth")
+			.isEqualTo(List.of("veth", "nic"))
+			.jsonPath("$[0].devices.bpfnet")
+			.isEqualTo(List.of("bpfnet", "nic"))
+			.jsonPath("$[1].devices.backlog")
+			.isEqualTo(List.of("veth"))
+			.jsonPath("$[?(@.question == '')]")
+			.isEmpty();
+		this.client.get()
+			.uri("/api/labs/03-redirect-peer")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.question")
+			.value((String q) -> assertThat(q).contains("bpf_redirect_peer"))
+			.jsonPath("$.devices.peer")
+			.isEqualTo(List.of("bpfnet", "nic"));
+	}
+
+	/**
+	 * Starting a lab's run needs an account (runs belong to their owner); the lab page
+	 * says "Log in to run it live" for this answer.
+	 */
+	@Test
+	void startingALabRunWithoutAnAccountIs401() {
+		this.client.post()
+			.uri("/api/runs")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("lab", "01-pod-egress", "labRun", "bpfnet"))
+			.exchange()
+			.expectStatus()
+			.isUnauthorized();
+	}
+
 }
