@@ -1,0 +1,141 @@
+package dev.bpfnet.server.browser;
+
+import java.util.List;
+import java.util.regex.Pattern;
+
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The lab catalog and the lab pages in Chromium, on the repository's five labs: the
+ * catalog works signed out; lab 1's bpfnet run started from its lab page moves packets on
+ * the lab's drawing and in the run view, where a packet's path shows {@code netkit_xmit}
+ * and {@code skb_do_redirect}; "Check the lab" passes every check of all five labs.
+ */
+class LabsBrowserTest extends BrowserTestSupport {
+
+	static final List<String> LABS = List.of("01-pod-egress", "02-netif-rx", "03-redirect-peer", "04-backlog-overflow",
+			"05-default-drop");
+
+	@DynamicPropertySource
+	static void labsDir(DynamicPropertyRegistry registry) {
+		registry.add("bpfnet.labs-dir", () -> System.getProperty("bpfnet.labs.dir", "../../labs"));
+	}
+
+	@Test
+	void catalogAndLabPageWorkSignedOut() {
+		this.page.navigate(url("/labs"));
+		assertReady(this.page, "#labs-page");
+		Locator cards = this.page.locator(".lab-card");
+		assertThat(cards).hasCount(5);
+		assertThat(cards.locator(".lab-number"))
+			.containsText(new String[] { "Lab 1", "Lab 2", "Lab 3", "Lab 4", "Lab 5" });
+		for (int i = 0; i < 5; i++) {
+			assertThat(cards.nth(i).locator(".lab-question")).containsText("?");
+			assertThat(cards.nth(i).locator(".lab-compares")).containsText(" vs ");
+		}
+		assertThat(cards.nth(0).locator(".lab-compares")).containsText("bpfnet (⬡ bpfnet, ▭ NIC)");
+		assertThat(cards.nth(0).locator(".lab-compares")).containsText("veth (◯ veth, ▭ NIC)");
+		// markdown is rendered as elements, never as markup from the server
+		assertThat(cards.nth(0).locator(".lab-summary code").first()).hasText("__netif_rx");
+		screenshot("lab-catalog");
+
+		cards.nth(0).locator("h2 a").click();
+		this.page.waitForURL(Pattern.compile(".*/labs/01-pod-egress(#.*)?$"));
+		assertReady(this.page, "#lab-page");
+		assertThat(this.page.locator("#lab-title")).containsText("Pod egress");
+		assertThat(this.page.locator("#step-count")).hasText(Pattern.compile("Step 1 of \\d+"));
+		// the drawing shows the first step's run: the bpfnet device and its peer end
+		assertThat(this.page.locator("#lab-scene .lt-dev[data-device='node1/pod1/eth0']")).hasAttribute("data-role",
+				"peer");
+		assertThat(this.page.locator("[data-testid=login-to-run]")).hasText("Log in to run it live");
+		assertThat(this.page.locator("#step-actions button[data-run]")).hasCount(0);
+		screenshot("lab-01-signed-out");
+		assertThat(this.pageErrors).isEmpty();
+	}
+
+	@Test
+	void labOneRunsLiveFromItsPageAndAllFiveLabsCheck() {
+		signIn(this.page);
+		this.page.navigate(url("/labs"));
+		assertReady(this.page, "#labs-page");
+		assertThat(this.page.locator(".lab-card")).hasCount(5);
+		this.page.locator(".lab-card[data-lab='01-pod-egress'] a.button").click();
+		assertReady(this.page, "#lab-page");
+
+		// walk the steps with the keyboard and the buttons
+		String steps = this.page.locator("#step-count").textContent().replaceAll(".* of ", "");
+		this.page.keyboard().press("ArrowRight");
+		assertThat(this.page.locator("#step-count")).hasText("Step 2 of " + steps);
+		assertThat(this.page.locator("#step-title")).containsText("follow one packet");
+		assertThat(this.page.locator("#lab-steps .step-link[aria-current=step]")).hasAttribute("data-step", "2");
+		this.page.keyboard().press("End");
+		assertThat(this.page.locator("#step-count")).hasText("Step " + steps + " of " + steps);
+		this.page.locator("#btn-prev").click();
+		this.page.keyboard().press("Home");
+		this.page.keyboard().press("ArrowRight");
+		assertThat(this.page.locator("#step-count")).hasText("Step 2 of " + steps);
+
+		// run bpfnet live: packets move on the lab's drawing
+		this.page.locator("#step-actions button[data-run=bpfnet]").click();
+		assertThat(this.page.locator("#run-tabs button[data-run=bpfnet]")).hasAttribute("aria-pressed", "true");
+		long first = waitForMore(this.page, "lab-topology", 0);
+		waitForMore(this.page, "lab-topology", first);
+		assertThat(this.page.locator("#lab-scene .lt-pkt").first()).isVisible();
+		screenshot("lab-01-live");
+
+		// the run view of that run: packets move there too, and a packet's path shows the
+		// redirect inside netkit_xmit
+		this.page.locator("#run-link").click();
+		this.page.waitForURL(Pattern.compile(".*/runs/[A-Za-z0-9_-]+$"));
+		long seen = waitForMore(this.page, "run-page", 0);
+		waitForMore(this.page, "run-page", seen);
+		assertThat(this.page.locator("#scene .pkt").first()).isVisible();
+		assertThat(this.page.locator("#run-page")).hasAttribute("data-status", Pattern.compile("finished|stopped"));
+		this.page.locator("#packets tbody tr").first().click();
+		assertThat(this.page.locator("#inspector tbody")).containsText("netkit_xmit");
+		assertThat(this.page.locator("#inspector tbody")).containsText("skb_do_redirect");
+		screenshot("lab-01-run-view");
+
+		// every check of every lab passes
+		for (int i = 0; i < LABS.size(); i++) {
+			String lab = LABS.get(i);
+			this.page.navigate(url("/labs/" + lab));
+			assertReady(this.page, "#lab-page");
+			Locator checks = this.page.locator("#checks li");
+			int declared = checks.count();
+			assertThat(declared).as(lab + " declares checks").isPositive();
+			this.page.locator("#btn-check").click();
+			assertThat(this.page.locator("#checks-box")).hasAttribute("data-state", "done");
+			assertThat(checks).hasCount(declared);
+			for (int k = 0; k < declared; k++) {
+				assertThat(checks.nth(k)).hasAttribute("data-passed", "true");
+				assertThat(checks.nth(k).locator(".check-mark")).hasText("✓ pass");
+				assertThat(checks.nth(k).locator(".check-measured")).containsText(Pattern.compile("Measured: \\S"));
+			}
+			assertThat(this.page.locator("#checks-summary"))
+				.hasText("✓ " + declared + " of " + declared + " checks pass.");
+			this.page.locator("#checks-box").scrollIntoViewIfNeeded();
+			screenshot("lab-0" + (i + 1));
+		}
+		assertThat(this.pageErrors).isEmpty();
+	}
+
+	/**
+	 * Waits until {@code data-events} of the element with this id exceeds {@code than};
+	 * returns the value then. No bound on how fast: only that it changes.
+	 */
+	static long waitForMore(Page p, String id, long than) {
+		p.waitForFunction("([id, n]) => Number(document.getElementById(id)?.dataset.events || 0) > n",
+				List.of(id, (double) than));
+		return ((Number) p.evaluate("(id) => Number(document.getElementById(id).dataset.events)", id)).longValue();
+	}
+
+}
