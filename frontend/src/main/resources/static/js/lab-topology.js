@@ -151,6 +151,7 @@ export class LiveLayer {
     this.received = 0;
     this.drawing = null;
     this.scheduled = false;
+    this.onframe = null; // called after each drawn frame
   }
 
   /** Attaches to a drawing made by drawTopology (after a redraw, the dots are re-created). */
@@ -220,5 +221,6 @@ export class LiveLayer {
       if (dev) dev.dataset.hits = String(n);
     }
     this.container.dataset.packets = String(shown);
+    this.onframe?.();
   }
 }

@@ -56,7 +56,9 @@ async function load() {
   const fromHash = /^#step-(\d+)$/.exec(location.hash);
   const first = fromHash ? Math.min(Math.max(1, Number(fromHash[1])), lab.steps.length) - 1 : 0;
   showStep(first, { focus: false });
-  await selectRun(runsNamedIn(lab.steps[first])[0] || lab.runs[0]?.name);
+  const asked = new URLSearchParams(location.search).get('run');
+  const initial = lab.runs.some((r) => r.name === asked) ? asked : (runsNamedIn(lab.steps[first])[0] || lab.runs[0]?.name);
+  await selectRun(initial);
   page.dataset.ready = 'true';
 }
 
@@ -93,7 +95,7 @@ function showStep(i, { focus = true } = {}) {
   renderActions();
   history.replaceState(null, '', `#step-${state.step + 1}`);
   const named = runsNamedIn(step);
-  if (named.length && !state.live && !named.includes(state.run)) selectRun(named[0]);
+  if (named.length && !state.live && state.run && !named.includes(state.run)) selectRun(named[0]);
   if (focus) document.getElementById('step-title').focus?.();
 }
 
@@ -155,6 +157,7 @@ async function selectRun(name) {
   }
   state.drawing = drawTopology(scene, doc);
   scene.style.aspectRatio = `${scene.dataset.width} / ${scene.dataset.height}`;
+  scene.style.maxWidth = `${Math.round(Number(scene.dataset.width) * 1.25)}px`; // small topologies stay small
   topo.dataset.run = name;
   if (state.live) {
     if (state.live.runName === name) state.live.layer.attach(state.drawing);
@@ -181,6 +184,11 @@ async function startRun(name) {
   stopLive();
   const run = r.data;
   const layer = new LiveLayer(topo);
+  let shownAt = 0;
+  layer.onframe = () => { // the status line follows the dots, a few times a second
+    const now = performance.now();
+    if (now - shownAt > 200) { shownAt = now; showLive(); }
+  };
   state.live = { runName: name, runId: run.id, es: null, layer, status: run.status || 'queued', sampled: 0 };
   topo.dataset.events = '0';
   topo.dataset.runId = run.id;
@@ -198,7 +206,7 @@ async function startRun(name) {
     clearInterval(live.timer);
   });
   es.onerror = () => { if (live.status === 'finished' || live.status === 'stopped') es.close(); };
-  live.timer = setInterval(showLive, 300);
+  live.timer = setInterval(showLive, 1000);
   showLive();
   status(`Run ${name} started.`, 'ok');
 }

@@ -1,6 +1,7 @@
 package dev.bpfnet.server.browser;
 
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 import com.microsoft.playwright.Locator;
@@ -58,6 +59,30 @@ class LabsBrowserTest extends BrowserTestSupport {
 		assertThat(this.page.locator("[data-testid=login-to-run]")).hasText("Log in to run it live");
 		assertThat(this.page.locator("#step-actions button[data-run]")).hasCount(0);
 		screenshot("lab-01-signed-out");
+
+		// the lab markdown renderer makes elements with text only: markup stays text, and
+		// only http(s) and site-relative links become links
+		@SuppressWarnings("unchecked")
+		Map<String, Object> md = (Map<String, Object>) this.page.evaluate(
+				"""
+						async () => {
+						  const { renderMarkdown } = await import('/js/lab-markdown.js');
+						  const box = document.createElement('div');
+						  box.append(renderMarkdown('<img src=x onerror="window.hit=1"> **b** `c`\\n\\n- [x](javascript:alert(1))\\n- [y](/labs)\\n\\n```\\n<b>code</b>\\n```'));
+						  return { imgs: box.querySelectorAll('img').length, bolds: box.querySelectorAll('b').length,
+						           text: box.querySelector('p').textContent, items: box.querySelectorAll('li').length,
+						           links: [...box.querySelectorAll('a')].map((a) => a.getAttribute('href')),
+						           pre: box.querySelector('pre code').textContent, strong: box.querySelector('strong').textContent };
+						}
+						""");
+		assertThat(((Number) md.get("imgs")).intValue()).isZero();
+		assertThat(((Number) md.get("bolds")).intValue()).isZero();
+		assertThat(((Number) md.get("items")).intValue()).isEqualTo(2);
+		assertThat(md).containsEntry("links", List.of("/labs"))
+			.containsEntry("pre", "<b>code</b>")
+			.containsEntry("strong", "b");
+		assertThat((String) md.get("text")).startsWith("<img src=x onerror=");
+		assertThat(this.page.evaluate("() => window.hit === undefined")).isEqualTo(true);
 		assertThat(this.pageErrors).isEmpty();
 	}
 
