@@ -652,6 +652,37 @@ public class RunService implements LiveStreams, ApplicationRunner {
 		}
 	}
 
+	/**
+	 * Deletes every run of a lab visitor ({@code ~visitor-*}) created before
+	 * {@code before}: its trace file, inline document, cached results and row. A run
+	 * still active is left for the next sweep (it ends within
+	 * {@code limits.maxWallTime}).
+	 * @param before the cut-off
+	 * @return how many runs were deleted
+	 */
+	public int deleteVisitorRunsBefore(Instant before) {
+		List<RunRow> rows = this.store.visitorRunsBefore(before).collectList().block();
+		int n = 0;
+		for (RunRow r : (rows != null) ? rows : List.<RunRow>of()) {
+			if (this.active.containsKey(r.id())) {
+				continue;
+			}
+			try {
+				if (r.traceFile() != null) {
+					Files.deleteIfExists(this.runsDir.resolve(r.traceFile()));
+				}
+				Files.deleteIfExists(this.runsDir.resolve(r.id() + INLINE_YAML));
+			}
+			catch (IOException ex) {
+				continue;
+			}
+			evict(r.id());
+			this.store.delete(r.id()).block();
+			n++;
+		}
+		return n;
+	}
+
 	/** Forgets the cached results of a run (they are read from its trace file again). */
 	void evict(String id) {
 		synchronized (this.results) {
