@@ -62,7 +62,9 @@ public class RunController {
 						"a lab visitor (no account) can start runs of labs only: send `lab` and `labRun`, or register",
 						List.of(Map.of("path", "lab", "message", "required for a visitor")));
 			}
-			return this.runs.start(owner, request);
+			return Visitors.isVisitor(owner)
+					? this.runs.checkVisitorRoom().then(Mono.defer(() -> this.runs.start(owner, request)))
+					: this.runs.start(owner, request);
 		}).map((v) -> ResponseEntity.status(HttpStatus.ACCEPTED).header("Location", "/api/runs/" + v.id()).body(v));
 	}
 

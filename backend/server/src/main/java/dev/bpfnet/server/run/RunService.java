@@ -683,6 +683,17 @@ public class RunService implements LiveStreams, ApplicationRunner {
 		return n;
 	}
 
+	/**
+	 * 429 when the lab visitors together hold {@code limits.maxVisitorRuns} runs (visitor
+	 * identities cost nothing, so their total is bounded, not only each one's).
+	 */
+	public Mono<Void> checkVisitorRoom() {
+		return this.store.visitorRuns()
+			.flatMap((n) -> (n >= this.limits.maxVisitorRuns()) ? Mono.error(tooMany("lab visitors hold " + n
+					+ " runs, the most this server keeps (" + "bpfnet.limits.max-visitor-runs); they expire after "
+					+ this.limits.anonymousRunTtl() + ": log in, or try again later")) : Mono.empty());
+	}
+
 	/** Forgets the cached results of a run (they are read from its trace file again). */
 	void evict(String id) {
 		synchronized (this.results) {

@@ -104,6 +104,14 @@ public class RunStore {
 			.all();
 	}
 
+	/** How many runs of lab visitors are stored. */
+	Mono<Long> visitorRuns() {
+		return this.db.sql("SELECT COUNT(*) AS n FROM runs WHERE owner LIKE :prefix")
+			.bind("prefix", Visitors.PREFIX + "%")
+			.map((r) -> r.get("n", Long.class))
+			.one();
+	}
+
 	Mono<Void> delete(String id) {
 		return this.db.sql("DELETE FROM runs WHERE id = :id").bind("id", id).then();
 	}

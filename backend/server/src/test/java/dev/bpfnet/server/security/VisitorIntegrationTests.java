@@ -178,6 +178,25 @@ class VisitorIntegrationTests extends ServerIntegrationTest {
 	}
 
 	@Test
+	void visitorsTogetherHoldABoundedNumberOfRuns() {
+		try {
+			this.expiry.deleteVisitorRunsBefore(Instant.now().plusSeconds(1));
+			for (int i = 0; i < 3; i++) {
+				finishedLabRun(visitor());
+			}
+			JsonNode full = startLab(visitor(), Map.of("lab", "01-pod-egress", "labRun", "bpfnet")).expectStatus()
+				.isEqualTo(429)
+				.expectBody(JsonNode.class)
+				.returnResult()
+				.getResponseBody();
+			assertThat(full.get("detail").asString()).contains("max-visitor-runs");
+		}
+		finally {
+			this.expiry.deleteVisitorRunsBefore(Instant.now().plusSeconds(1));
+		}
+	}
+
+	@Test
 	void expiryDeletesVisitorRunsAndTheirTracesButNotAccountRuns() throws Exception {
 		Visitor v = visitor();
 		String id = finishedLabRun(v);
