@@ -8,7 +8,7 @@
 import { nodes, namespaces, ends, wires } from './editor/model.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
-const NS_W = 200;
+const NS_W = 240;
 const ROW_H = 40;
 const HEAD_H = 24;
 const GAP = 18;
@@ -88,7 +88,7 @@ export function drawTopology(svg, doc) {
       it.here.forEach((end, k) => {
         const cx = x + 24;
         const cy = y + HEAD_H + 16 + k * ROW_H;
-        positions.set(end.ref, { x: cx, y: cy, end });
+        positions.set(end.ref, { x: cx, y: cy, right: x + NS_W, end });
         const att = attach.filter((a) => a.device === end.ref).map((a) => `⚓ ${a.program}@${a.hook}`);
         const label = `${end.kind}${end.role === 'peer' ? ' (peer end)' : ''}`;
         devs.append(s('g', { class: `lt-dev ${end.kind}`, 'data-device': end.ref, 'data-kind': end.kind, 'data-role': end.role },
@@ -206,8 +206,9 @@ export class LiveLayer {
         dot.el = s('g', { class: 'lt-pkt', 'data-skb': dot.skb }, s('circle', { r: 5 }), s('text', { x: 8, y: 4 }, ''));
         live.append(dot.el);
       }
-      const off = (Number(dot.skb) % 6) * 12;
-      dot.el.setAttribute('transform', `translate(${pos.x + 104 + off},${pos.y - 4})`);
+      // on the device's second line, at the right of its namespace box
+      const off = (Number(dot.skb) % 5) * 12;
+      dot.el.setAttribute('transform', `translate(${pos.right - 58 + off},${pos.y + 10})`);
       dot.el.dataset.device = dot.key;
       dot.el.dataset.function = dot.fn || '';
       if (dot.drop && !dot.el.classList.contains('dropped')) {

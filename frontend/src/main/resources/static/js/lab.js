@@ -1,8 +1,10 @@
 // One lab (/labs/{id}): the instructions (GET /api/labs/{id}, markdown rendered as text) as steps
 // the user walks through, beside a drawing of the lab's topologies (one tab per run; YAML turned
 // into the document tree by POST /ui/topology-json). "Run <name>" starts that run of the lab
-// (POST /api/runs {lab, labRun, pace}; needs an account) and shows its packets moving on the
-// drawing from the run's SSE stream, with a link to the full run view. "Check the lab" calls
+// (POST /api/runs {lab, labRun, pace}) and shows its packets moving on the
+// drawing from the run's SSE stream, with a link to the full run view. Signed out, the page
+// becomes a lab visitor (POST /api/visitors) on the first 401 and retries; only if that fails
+// too does it say "Log in to run it live". "Check the lab" calls
 // POST /api/labs/{id}/check (public) and lists every check with ✓/✕ and the word pass/fail.
 import { api, describe, el, status } from './api.js';
 import { renderMarkdown, inline } from './lab-markdown.js';
@@ -18,6 +20,8 @@ const state = {
   lab: null,
   step: 0,
   signedIn: page.dataset.signedIn === 'true',
+  canRun: true, // false once the server refused a run without an account (no lab visitors)
+  visitorTtl: null, // how long a visitor's runs are kept, once known
   run: null, // the run whose topology is drawn
   docs: new Map(), // run name -> document tree (or {error})
   drawing: null,
@@ -103,7 +107,7 @@ function renderActions() {
   const box = document.getElementById('step-actions');
   const named = runsNamedIn(state.lab.steps[state.step]);
   const out = [];
-  if (state.signedIn) {
+  if (state.canRun) {
     for (const r of state.lab.runs) {
       out.push(el('button', {
         type: 'button',
@@ -119,7 +123,10 @@ function renderActions() {
   out.push(el('button', { type: 'button', class: 'check-btn', onclick: () => check(), disabled: state.checking }, '✓ Check the lab'));
   box.replaceChildren(...out);
   if (!state.signedIn) {
-    box.append(el('p', { class: 'muted small' }, 'Reading the lab and checking it need no account; a live run belongs to an account.'));
+    box.append(el('p', { class: 'muted small visitor-note', 'data-testid': 'visitor-note' }, state.canRun
+      ? ['Not signed in: a run you start belongs to this browser as a lab visitor and is deleted ',
+        state.visitorTtl ? `after ${state.visitorTtl}` : 'after a while', '. ', el('a', { href: '/login' }, 'Log in'), ' to keep your runs.']
+      : 'Reading the lab and checking it need no account; this server needs one for a live run.'));
   }
 }
 
@@ -168,12 +175,25 @@ async function selectRun(name) {
 // ---------- live runs ----------
 async function startRun(name) {
   const pace = Number(document.getElementById('pace').value) || 1000;
+  const body = { lab: state.lab.id, labRun: name, pace: { simNsPerWallMs: pace } };
   status(`Starting ${name}…`);
-  const r = await api('POST', '/api/runs', { lab: state.lab.id, labRun: name, pace: { simNsPerWallMs: pace } });
+  let r = await api('POST', '/api/runs', body);
+  if (r.status === 401 && !state.signedIn) {
+    // not signed in: become a lab visitor (a cookie, security.Visitors) and try once more
+    const v = await api('POST', '/api/visitors');
+    if (v.ok) {
+      if (v.data?.expiresAt) {
+        const mins = Math.round((Date.parse(v.data.expiresAt) - Date.now()) / 60000);
+        if (mins > 0) state.visitorTtl = mins >= 60 ? `${Math.round(mins / 60)} h` : `${mins} min`;
+      }
+      renderActions();
+      r = await api('POST', '/api/runs', body);
+    }
+  }
   if (r.status === 401) {
-    state.signedIn = false;
+    state.canRun = false;
     renderActions();
-    liveState([el('a', { href: '/login', class: 'login-to-run' }, 'Log in to run it live'), ' (a run belongs to an account).']);
+    liveState([el('a', { href: '/login', class: 'login-to-run' }, 'Log in to run it live'), ' (this server keeps runs for accounts only).']);
     status('Starting a run needs an account.', 'error');
     return;
   }
@@ -184,10 +204,9 @@ async function startRun(name) {
   stopLive();
   const run = r.data;
   const layer = new LiveLayer(topo);
-  let shownAt = 0;
-  layer.onframe = () => { // the status line follows the dots, a few times a second
-    const now = performance.now();
-    if (now - shownAt > 200) { shownAt = now; showLive(); }
+  let trailing = null;
+  layer.onframe = () => { // the status line follows the dots, at most five times a second
+    if (trailing === null) trailing = setTimeout(() => { trailing = null; showLive(); }, 200);
   };
   state.live = { runName: name, runId: run.id, es: null, layer, status: run.status || 'queued', sampled: 0 };
   topo.dataset.events = '0';

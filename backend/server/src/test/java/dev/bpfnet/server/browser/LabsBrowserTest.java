@@ -16,9 +16,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The lab catalog and the lab pages in Chromium, on the repository's five labs: the
- * catalog works signed out; lab 1's bpfnet run started from its lab page moves packets on
- * the lab's drawing and in the run view, where a packet's path shows {@code netkit_xmit}
- * and {@code skb_do_redirect}; "Check the lab" passes every check of all five labs.
+ * catalog works signed out and a visitor runs a lab from its page; lab 1's bpfnet run
+ * started from its lab page moves packets on the lab's drawing and in the run view, where
+ * a packet's path shows {@code netkit_xmit} and {@code skb_do_redirect}; "Check the lab"
+ * passes every check of all five labs.
  */
 class LabsBrowserTest extends BrowserTestSupport {
 
@@ -31,7 +32,7 @@ class LabsBrowserTest extends BrowserTestSupport {
 	}
 
 	@Test
-	void catalogAndLabPageWorkSignedOut() {
+	void catalogAndLabPageWorkSignedOutAndRunAsAVisitor() {
 		this.page.navigate(url("/labs"));
 		assertReady(this.page, "#labs-page");
 		Locator cards = this.page.locator(".lab-card");
@@ -53,12 +54,24 @@ class LabsBrowserTest extends BrowserTestSupport {
 		assertReady(this.page, "#lab-page");
 		assertThat(this.page.locator("#lab-title")).containsText("Pod egress");
 		assertThat(this.page.locator("#step-count")).hasText(Pattern.compile("Step 1 of \\d+"));
-		// the drawing shows the first step's run: the bpfnet device and its peer end
+		// the drawing shows the first run (veth): the pod's eth0 is the peer end of the
+		// pair
 		assertThat(this.page.locator("#lab-scene .lt-dev[data-device='node1/pod1/eth0']")).hasAttribute("data-role",
 				"peer");
-		assertThat(this.page.locator("[data-testid=login-to-run]")).hasText("Log in to run it live");
-		assertThat(this.page.locator("#step-actions button[data-run]")).hasCount(0);
+		// signed out, the page runs the lab as a lab visitor and says so
+		assertThat(this.page.locator("[data-testid=visitor-note]")).containsText("lab visitor");
+		assertThat(this.page.locator("[data-testid=login-to-run]")).hasCount(0);
+		this.page.locator("#step-actions button[data-run=bpfnet]").click();
+		waitForMore(this.page, "lab-topology", 0);
+		assertThat(this.page.locator("[data-testid=visitor-note]"))
+			.containsText(Pattern.compile("deleted after \\d+ (h|min)"));
 		screenshot("lab-01-signed-out");
+		this.page.locator("#run-link").click();
+		this.page.waitForURL(Pattern.compile(".*/runs/[A-Za-z0-9_-]+$"));
+		waitForMore(this.page, "run-page", 0);
+		assertThat(this.page.locator("#scene .pkt").first()).isVisible();
+		this.page.goBack();
+		assertReady(this.page, "#lab-page");
 
 		// the lab markdown renderer makes elements with text only: markup stays text, and
 		// only http(s) and site-relative links become links
@@ -114,6 +127,8 @@ class LabsBrowserTest extends BrowserTestSupport {
 		long first = waitForMore(this.page, "lab-topology", 0);
 		waitForMore(this.page, "lab-topology", first);
 		assertThat(this.page.locator("#lab-scene .lt-pkt").first()).isVisible();
+		assertThat(this.page.locator("#live-state"))
+			.containsText(Pattern.compile("Run bpfnet: \\w+ · [1-9]\\d* trace events"));
 		screenshot("lab-01-live");
 
 		// the run view of that run: packets move there too, and a packet's path shows the
@@ -158,8 +173,15 @@ class LabsBrowserTest extends BrowserTestSupport {
 	 * returns the value then. No bound on how fast: only that it changes.
 	 */
 	static long waitForMore(Page p, String id, long than) {
-		p.waitForFunction("([id, n]) => Number(document.getElementById(id)?.dataset.events || 0) > n",
-				List.of(id, (double) than));
+		try {
+			p.waitForFunction("([id, n]) => Number(document.getElementById(id)?.dataset.events || 0) > n",
+					List.of(id, (double) than));
+		}
+		catch (com.microsoft.playwright.TimeoutError ex) {
+			throw new AssertionError("no more than " + than + " events on #" + id + " at " + p.url() + "; data: "
+					+ p.evaluate("(id) => JSON.stringify(document.getElementById(id)?.dataset)", id) + "; status: "
+					+ p.locator("#status-bar").textContent(), ex);
+		}
 		return ((Number) p.evaluate("(id) => Number(document.getElementById(id).dataset.events)", id)).longValue();
 	}
 

@@ -121,11 +121,12 @@ class LabApiIntegrationTests extends ServerIntegrationTest {
 	}
 
 	/**
-	 * Starting a lab's run needs an account (runs belong to their owner); the lab page
-	 * says "Log in to run it live" for this answer.
+	 * Starting a lab's run needs an account or a lab visitor's cookie: without either the
+	 * answer is 401, upon which the lab page asks {@code POST /api/visitors} for a cookie
+	 * and tries again.
 	 */
 	@Test
-	void startingALabRunWithoutAnAccountIs401() {
+	void startingALabRunWithoutAnAccountOrVisitorCookieIs401() {
 		this.client.post()
 			.uri("/api/runs")
 			.contentType(MediaType.APPLICATION_JSON)
