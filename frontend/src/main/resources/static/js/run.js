@@ -4,6 +4,8 @@
 // Incoming events are only queued by the SSE handler; all drawing happens once per animation
 // frame, so a fast stream costs one redraw per frame, not one per event.
 import { api, items, describe, el, status } from './api.js';
+import { fmtNs, dropWords } from './run/format.js';
+import { Inspector } from './run/inspector.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const page = document.getElementById('run-page');
@@ -32,6 +34,13 @@ const state = {
   frameTimes: [],
   ended: false,
 };
+
+const inspector = new Inspector(id, {
+  onSelect(skb) {
+    state.selectedSkb = skb;
+    for (const tr of document.querySelectorAll('#packets tbody tr')) tr.setAttribute('aria-selected', String(Number(tr.dataset.skb) === skb));
+  },
+});
 
 // ---------- live events ----------
 function connect() {
@@ -196,11 +205,6 @@ function drawTimeline() {
   ctx.fillText(`${fmtNs(t0)} … ${fmtNs(state.lastNs)}`, x0, h - 2);
 }
 
-function fmtNs(ns) {
-  if (ns >= 1e6) return (ns / 1e6).toFixed(3) + ' ms';
-  if (ns >= 1e3) return (ns / 1e3).toFixed(2) + ' µs';
-  return ns + ' ns';
-}
 
 let lastFrame = 0;
 function frame(now) {
@@ -293,7 +297,7 @@ async function loadPackets() {
   body.replaceChildren(...list.map((p) => {
     const tr = el('tr', { tabindex: 0, 'data-skb': p.skb, 'aria-selected': String(p.skb === state.selectedSkb) },
       el('td', {}, p.skb), el('td', {}, (p.devices || []).join(' → ')), el('td', {}, fmtNs((p.lastNs ?? 0) - (p.firstNs ?? 0))),
-      el('td', { class: p.drop ? 'fate-drop' : 'fate-ok' }, p.drop ? `✕ dropped: ${p.drop}` : `✓ ${p.last ?? ''}`));
+      el('td', { class: p.drop ? 'fate-drop' : 'fate-ok' }, p.drop ? `✕ dropped: ${dropWords(p.drop)}` : `✓ ${p.last ?? ''}`));
     tr.addEventListener('click', () => inspect(p.skb));
     tr.addEventListener('keydown', (e) => { if (e.key === 'Enter') inspect(p.skb); });
     return tr;
@@ -302,21 +306,7 @@ async function loadPackets() {
 }
 
 async function inspect(skb) {
-  state.selectedSkb = skb;
-  for (const tr of document.querySelectorAll('#packets tbody tr')) tr.setAttribute('aria-selected', String(Number(tr.dataset.skb) === skb));
-  const r = await api('GET', `/api/runs/${id}/packets/${skb}`);
-  const body = document.querySelector('#inspector tbody');
-  if (!r.ok) { status('Path: ' + describe(r), 'error'); return; }
-  const steps = Array.isArray(r.data) ? r.data : items(r.data);
-  document.getElementById('inspector-hint').textContent = `skb ${skb}: ${steps.length} steps`;
-  body.replaceChildren(...steps.map((st, i) => {
-    const next = steps[i + 1];
-    const wait = st.queue && next ? fmtNs(next.timeNs - st.timeNs) : '';
-    const note = [st.drop ? `✕ drop: ${st.drop}` : null, st.verdict !== null && st.verdict !== undefined ? `verdict ${st.verdict}` : null,
-      st.queue ? `${st.queue}${st.queueDepth !== null && st.queueDepth !== undefined ? ' depth ' + st.queueDepth : ''}` : null].filter(Boolean).join(' · ');
-    return el('tr', { class: st.drop ? 'fate-drop' : '' }, el('td', {}, i), el('td', {}, fmtNs(st.timeNs)), el('td', {}, st.function),
-      el('td', {}, st.device ?? ''), el('td', {}, st.netns ?? ''), el('td', {}, st.cpu ?? ''), el('td', {}, st.context ?? ''), el('td', {}, wait), el('td', {}, note));
-  }));
+  await inspector.show(skb);
 }
 
 document.getElementById('filters').addEventListener('submit', (ev) => { ev.preventDefault(); loadPackets(); });

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.regex.Pattern;
 
+import com.microsoft.playwright.Page;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -84,6 +85,17 @@ class RunViewBrowserTest extends BrowserTestSupport {
 		this.page.locator("#packets tbody tr").first().click();
 		assertThat(this.page.locator("#inspector tbody")).containsText("veth_xmit");
 		screenshot("run-inspector");
+
+		// the last step on the host's lxc-b: the packet after forwarding, with the MACs
+		// rewritten and the TTL decremented against the hop before
+		this.page.locator("#inspector tbody tr", new Page.LocatorOptions().setHasText("lxc-b")).last().click();
+		assertThat(this.page.locator("#hop-detail")).hasAttribute("data-state", "shown");
+		assertThat(this.page.locator("#hop-detail details[data-layer=IPv4]")).containsText("ttl");
+		assertThat(this.page.locator("#hop-detail details[data-layer=Ethernet]")).containsText("bytes 0–5");
+		assertThat(this.page.locator("#hop-detail .changes")).containsText("✎");
+		assertThat(this.page.locator("#hop-detail tr.changed").first()).containsText("changed: ");
+		assertThat(this.page.locator("#hop-detail")).containsText("IPv4.ttl changed: 64 → 63");
+		screenshot("run-inspector-hops");
 
 		@SuppressWarnings("unchecked")
 		Map<String, Object> frames = (Map<String, Object>) this.page.evaluate("() => window.bpfnetRun.frames()");
