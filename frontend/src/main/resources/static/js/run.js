@@ -1,19 +1,20 @@
 // The run view: follows GET /api/runs/{id}/events (SSE: `trace`, `sampled`, `end`), moves a dot
-// per packet to the device of its latest step, keeps queue gauges and a per-CPU timeline, and
-// lists packets (GET /packets with filters) with an inspector of each path (GET /packets/{skb}).
+// per packet to the device of its latest step, keeps queue gauges and depth plots
+// (run/queues.js) and a per-CPU timeline (run/timeline.js), and lists packets (GET /packets
+// with filters) with an inspector of each path and its decoded hops (run/inspector.js).
 // Incoming events are only queued by the SSE handler; all drawing happens once per animation
 // frame, so a fast stream costs one redraw per frame, not one per event.
 import { api, items, describe, el, status } from './api.js';
 import { fmtNs, dropWords } from './run/format.js';
 import { Inspector } from './run/inspector.js';
+import { Queues } from './run/queues.js';
+import { Timeline } from './run/timeline.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const page = document.getElementById('run-page');
 const id = page.dataset.runId;
 const scene = document.getElementById('scene');
-const canvas = document.getElementById('timeline');
 const MAX_DOTS = 80;
-const TIMELINE_EVENTS = 6000;
 
 const state = {
   run: null,
@@ -25,11 +26,6 @@ const state = {
   netns: [],
   layoutDirty: false,
   dots: new Map(), // skb -> {key, el, seen, drop}
-  queues: new Map(), // name -> {depth, max, el}
-  cpus: [],
-  ring: new Array(TIMELINE_EVENTS),
-  ringLen: 0,
-  ringPos: 0,
   selectedSkb: null,
   frameTimes: [],
   ended: false,
@@ -40,6 +36,10 @@ const inspector = new Inspector(id, {
     state.selectedSkb = skb;
     for (const tr of document.querySelectorAll('#packets tbody tr')) tr.setAttribute('aria-selected', String(Number(tr.dataset.skb) === skb));
   },
+});
+const queues = new Queues(document.getElementById('queues'), document.getElementById('queue-plots'));
+const timeline = new Timeline(document.getElementById('timeline'), document.getElementById('timeline-tip'), {
+  onPick(span) { if (span.skb !== null && state.ended) inspect(span.skb); },
 });
 
 // ---------- live events ----------
@@ -84,17 +84,8 @@ function ingest(ev) {
       if (ev.drop) dot.drop = ev.drop;
     }
   }
-  if (ev.queue && ev.queueDepth !== null && ev.queueDepth !== undefined) {
-    let q = state.queues.get(ev.queue);
-    if (!q) { q = { depth: 0, max: 0 }; state.queues.set(ev.queue, q); }
-    q.depth = ev.queueDepth;
-    q.max = Math.max(q.max, ev.queueDepth);
-    q.dirty = true;
-  }
-  if (ev.cpu && !state.cpus.includes(ev.cpu)) state.cpus.push(ev.cpu);
-  state.ring[state.ringPos] = ev;
-  state.ringPos = (state.ringPos + 1) % TIMELINE_EVENTS;
-  state.ringLen = Math.min(state.ringLen + 1, TIMELINE_EVENTS);
+  if (ev.queue && ev.queueDepth !== null && ev.queueDepth !== undefined) queues.sample(ev.queue, ev.timeNs ?? 0, ev.queueDepth);
+  timeline.add(ev);
 }
 
 // ---------- drawing ----------
@@ -147,65 +138,6 @@ function drawDots() {
   }
 }
 
-function drawQueues() {
-  const box = document.getElementById('queues');
-  for (const [name, q] of state.queues) {
-    if (!q.dirty) continue;
-    q.dirty = false;
-    if (!q.el) {
-      q.fill = el('div', { class: 'fill' });
-      q.num = el('span', { class: 'mono' });
-      q.el = el('div', { class: 'gauge', 'data-queue': name }, el('span', { class: 'mono' }, name), el('div', { class: 'bar' }, q.fill), q.num);
-      box.append(q.el);
-    }
-    q.fill.style.width = `${q.max ? (100 * q.depth) / q.max : 0}%`;
-    q.num.textContent = `${q.depth}/${q.max}`;
-    q.el.title = `${name}: depth ${q.depth}, max ${q.max}`;
-  }
-}
-
-let hatch = null;
-function drawTimeline() {
-  const ctx = canvas.getContext('2d');
-  const w = canvas.width = canvas.clientWidth || 1200;
-  const lanes = Math.max(1, state.cpus.length);
-  const laneH = 26;
-  const h = canvas.height = lanes * laneH + 16;
-  canvas.style.height = `${h}px`;
-  ctx.clearRect(0, 0, w, h);
-  if (!hatch) {
-    const p = document.createElement('canvas');
-    p.width = p.height = 6;
-    const c = p.getContext('2d');
-    c.strokeStyle = '#6a1b9a';
-    c.lineWidth = 2;
-    c.beginPath(); c.moveTo(0, 6); c.lineTo(6, 0); c.stroke();
-    hatch = ctx.createPattern(p, 'repeat');
-  }
-  const n = state.ringLen;
-  if (!n) return;
-  const first = state.ring[(state.ringPos - n + TIMELINE_EVENTS) % TIMELINE_EVENTS];
-  const t0 = first.timeNs;
-  const span = Math.max(1, state.lastNs - t0);
-  const x0 = 70;
-  ctx.font = '11px monospace';
-  state.cpus.forEach((cpu, i) => { ctx.fillStyle = '#1b1f24'; ctx.fillText(cpu, 4, i * laneH + 18); });
-  for (let k = 0; k < n; k++) {
-    const ev = state.ring[(state.ringPos - n + k + TIMELINE_EVENTS) % TIMELINE_EVENTS];
-    const lane = state.cpus.indexOf(ev.cpu);
-    const x = x0 + ((ev.timeNs - t0) / span) * (w - x0 - 6);
-    const y = lane * laneH + 5;
-    const c = ev.context || '';
-    if (c.includes('ksoftirqd')) { ctx.strokeStyle = '#00695c'; ctx.setLineDash([2, 2]); ctx.strokeRect(x, y, 3, laneH - 8); ctx.setLineDash([]); }
-    else if (c.includes('softirq')) { ctx.fillStyle = hatch; ctx.fillRect(x, y, 3, laneH - 8); }
-    else if (c.includes('process') || c.includes('task')) { ctx.fillStyle = '#37474f'; ctx.fillRect(x, y, 2, laneH - 8); }
-    else { ctx.fillStyle = '#c7ccd4'; ctx.fillRect(x, y, 2, laneH - 8); }
-  }
-  ctx.fillStyle = '#5b6470';
-  ctx.fillText(`${fmtNs(t0)} … ${fmtNs(state.lastNs)}`, x0, h - 2);
-}
-
-
 let lastFrame = 0;
 function frame(now) {
   if (lastFrame) {
@@ -219,11 +151,11 @@ function frame(now) {
     for (const ev of batch) ingest(ev);
     if (state.layoutDirty) layout();
     drawDots();
-    drawQueues();
-    drawTimeline();
     document.getElementById('sim-time').textContent = `t = ${fmtNs(state.lastNs)} · ${state.received} events${state.sampled ? ` · ${state.sampled} sampled away` : ''}`;
     page.dataset.events = String(state.received);
   }
+  timeline.draw();
+  queues.draw(now);
   requestAnimationFrame(frame);
 }
 
@@ -316,6 +248,8 @@ async function finish() {
   state.ended = true;
   showStatus();
   loadPackets();
+  const qs = await api('GET', `/api/runs/${id}/queues`);
+  if (qs.ok && Array.isArray(qs.data)) queues.setSeries(qs.data);
   const m = await api('GET', `/api/runs/${id}/maps`);
   document.getElementById('maps').textContent = m.ok ? JSON.stringify(m.data, null, 2) : describe(m);
 }
@@ -323,6 +257,21 @@ async function finish() {
 /** For tests and the console: frame-time statistics in ms. */
 window.bpfnetRun = {
   state,
+  timeline,
+  queues,
+  /** Page coordinates of the middle of the longest span on the timeline (for tests). */
+  spanPoint() {
+    const v = timeline.view;
+    if (!v) return null;
+    let best = null; let lane = -1;
+    timeline.cpus.forEach((cpu, i) => {
+      for (const sp of timeline.lanes.get(cpu)) if (!best || sp.t1 - sp.t0 > best.t1 - best.t0) { best = sp; lane = i; }
+    });
+    if (!best) return null;
+    const r = timeline.canvas.getBoundingClientRect();
+    const x = 96 + ((best.t0 + best.t1) / 2 - v.t0) * v.scale;
+    return { x: r.left + x * (r.width / timeline.canvas.width), y: r.top + (4 + lane * 28 + 14) * (r.height / timeline.canvas.height), fn: best.fns[0] };
+  },
   frames() {
     const f = [...state.frameTimes].sort((a, b) => a - b);
     const pct = (p) => (f.length ? f[Math.min(f.length - 1, Math.floor(p * f.length))] : 0);

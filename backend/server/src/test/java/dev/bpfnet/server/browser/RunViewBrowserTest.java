@@ -82,6 +82,27 @@ class RunViewBrowserTest extends BrowserTestSupport {
 
 		assertThat(this.page.locator("#run-page")).hasAttribute("data-status", Pattern.compile("finished|stopped"));
 		assertThat(this.page.locator("#packets tbody tr").first()).isVisible();
+
+		// depth plots (uPlot) from the recorded series, one per queue, beside the gauges
+		assertThat(this.page.locator("#queue-plots")).hasAttribute("data-source", "recorded");
+		assertThat(this.page.locator("#queue-plots .qplot[data-queue$='/backlog'] canvas").first()).isVisible();
+		assertThat(this.page.locator("#queues .gauge").first()).isVisible();
+		this.page.evaluate("() => window.scrollTo(0, 0)");
+		screenshot("run-view");
+
+		// the CPU timeline: hovering a span names its CPU, context, functions and time
+		this.page.locator("#timeline").scrollIntoViewIfNeeded();
+		@SuppressWarnings("unchecked")
+		Map<String, Object> point = (Map<String, Object>) this.page.evaluate("() => window.bpfnetRun.spanPoint()");
+		assertThat(point).isNotNull();
+		this.page.mouse().move(((Number) point.get("x")).doubleValue(), ((Number) point.get("y")).doubleValue());
+		assertThat(this.page.locator("#timeline-tip")).isVisible();
+		assertThat(this.page.locator("#timeline-tip")).containsText("function");
+		assertThat(this.page.locator("#timeline-tip")).containsText((String) point.get("fn"));
+		assertThat(this.page.locator("#timeline-tip"))
+			.containsText(Pattern.compile("softirq|process context|ksoftirqd"));
+		screenshot("run-view");
+
 		this.page.locator("#packets tbody tr").first().click();
 		assertThat(this.page.locator("#inspector tbody")).containsText("veth_xmit");
 		screenshot("run-inspector");
@@ -95,6 +116,7 @@ class RunViewBrowserTest extends BrowserTestSupport {
 		assertThat(this.page.locator("#hop-detail .changes")).containsText("✎");
 		assertThat(this.page.locator("#hop-detail tr.changed").first()).containsText("changed: ");
 		assertThat(this.page.locator("#hop-detail")).containsText("IPv4.ttl changed: 64 → 63");
+		this.page.locator("#hop-detail").scrollIntoViewIfNeeded();
 		screenshot("run-inspector-hops");
 
 		@SuppressWarnings("unchecked")
