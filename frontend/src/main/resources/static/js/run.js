@@ -9,6 +9,7 @@ import { fmtNs, dropWords } from './run/format.js';
 import { Inspector } from './run/inspector.js';
 import { Queues } from './run/queues.js';
 import { Timeline } from './run/timeline.js';
+import { runOptions } from './runs.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const page = document.getElementById('run-page');
@@ -248,10 +249,18 @@ async function finish() {
   state.ended = true;
   showStatus();
   loadPackets();
+  const hash = /^#skb-(\d+)$/.exec(location.hash);
+  if (hash) inspect(Number(hash[1]));
   const qs = await api('GET', `/api/runs/${id}/queues`);
   if (qs.ok && Array.isArray(qs.data)) queues.setSeries(qs.data);
+  fillCompare();
   const m = await api('GET', `/api/runs/${id}/maps`);
   document.getElementById('maps').textContent = m.ok ? JSON.stringify(m.data, null, 2) : describe(m);
+}
+
+async function fillCompare() {
+  const r = await api('GET', '/api/runs');
+  if (r.ok) runOptions(document.getElementById('compare-b'), items(r.data), { except: id, placeholder: '— another ended run —' });
 }
 
 /** For tests and the console: frame-time statistics in ms. */
@@ -280,6 +289,7 @@ window.bpfnetRun = {
 };
 
 if (id) {
+  fillCompare();
   connect();
   refresh();
   requestAnimationFrame(frame);
