@@ -10,6 +10,7 @@ import { Inspector } from './run/inspector.js';
 import { Queues } from './run/queues.js';
 import { Timeline } from './run/timeline.js';
 import { runOptions } from './runs.js';
+import { EventStream } from './run/stream.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const page = document.getElementById('run-page');
@@ -45,18 +46,23 @@ const timeline = new Timeline(document.getElementById('timeline'), document.getE
 
 // ---------- live events ----------
 function connect() {
-  const es = new EventSource(`/api/runs/${id}/events`);
-  es.addEventListener('trace', (e) => { state.pending.push(JSON.parse(e.data)); });
-  es.addEventListener('sampled', (e) => {
-    const s = JSON.parse(e.data);
-    state.sampled += s.count ?? 0;
+  const stream = new EventStream(`/api/runs/${id}/events`, (events) => {
+    const traces = [];
+    for (const e of events) {
+      if (e.type === 'trace') traces.push(e.data);
+      else if (e.type === 'sampled') state.sampled += JSON.parse(e.data).count ?? 0;
+      else if (e.type === 'end') {
+        stream.close();
+        try { state.run = { ...state.run, ...JSON.parse(e.data) }; } catch { /* keep */ }
+        finish();
+      } else if (e.type === 'error') {
+        stream.close();
+      }
+    }
+    // one parse per chunk, not per event
+    if (traces.length) for (const ev of JSON.parse(`[${traces.join(',')}]`)) state.pending.push(ev);
   });
-  es.addEventListener('end', (e) => {
-    es.close();
-    try { state.run = { ...state.run, ...JSON.parse(e.data) }; } catch { /* keep */ }
-    finish();
-  });
-  es.onerror = () => { if (state.ended) es.close(); };
+  state.stream = stream;
 }
 
 function s(tag, attrs = {}, ...children) {
@@ -78,8 +84,10 @@ function ingest(ev) {
     }
     if (ev.skb !== null && ev.skb !== undefined) {
       let dot = state.dots.get(ev.skb);
-      if (!dot) { dot = { skb: ev.skb }; state.dots.set(ev.skb, dot); }
-      dot.key = key;
+      if (!dot) dot = { skb: ev.skb };
+      else state.dots.delete(ev.skb);
+      state.dots.set(ev.skb, dot); // re-inserted: the map's order is least recently seen first
+      if (dot.key !== key) { dot.key = key; dot.moved = true; }
       dot.fn = ev.function;
       dot.seen = state.received;
       if (ev.drop) dot.drop = ev.drop;
@@ -112,51 +120,75 @@ function layout() {
   const rows = Math.ceil(state.netns.length / perRow) || 1;
   scene.setAttribute('viewBox', `0 0 ${Math.max(scene.clientWidth || 900, 300)} ${rows * 150 + 20}`);
   scene.style.height = `${rows * 150 + 20}px`;
-  for (const dot of state.dots.values()) dot.el = null;
+  for (const dot of state.dots.values()) { dot.el = null; dot.moved = true; }
   state.layoutDirty = false;
 }
 
+const dotPool = [];
 function drawDots() {
-  // evict the packets not seen for longest beyond MAX_DOTS
+  // evict the packets not seen for longest beyond MAX_DOTS (the map is in that order);
+  // their SVG elements are reused for new packets
   if (state.dots.size > MAX_DOTS) {
-    const old = [...state.dots.values()].sort((a, b) => a.seen - b.seen).slice(0, state.dots.size - MAX_DOTS);
-    for (const d of old) { d.el?.remove(); state.dots.delete(d.skb); }
+    let excess = state.dots.size - MAX_DOTS;
+    for (const d of state.dots.values()) {
+      if (excess-- <= 0) break;
+      if (d.el) dotPool.push(d.el);
+      state.dots.delete(d.skb);
+    }
   }
   for (const dot of state.dots.values()) {
+    if (!dot.moved && dot.el) continue;
     const dev = state.devices.get(dot.key);
     if (!dev || dev.x === undefined) continue;
     if (!dot.el) {
-      dot.el = s('g', { class: 'pkt', 'data-skb': dot.skb }, s('circle', { r: 5 }), s('text', { x: 7, y: -6 }, ''));
-      scene.append(dot.el);
+      dot.el = dotPool.pop() || scene.appendChild(s('g', { class: 'pkt' }, s('circle', { r: 5 }), s('text', { x: 7, y: -6 }, '')));
+      dot.el.dataset.skb = dot.skb;
+      if (dot.el.classList.contains('dropped')) { dot.el.classList.remove('dropped'); dot.el.lastChild.textContent = ''; }
     }
+    dot.moved = false;
     const off = (dot.skb % 5) * 9 + 60;
     dot.el.setAttribute('transform', `translate(${dev.x + off},${dev.y})`);
     dot.el.dataset.device = dot.key;
     if (dot.drop && !dot.el.classList.contains('dropped')) {
       dot.el.classList.add('dropped');
-      dot.el.querySelector('text').textContent = `✕ ${dot.drop}`;
+      dot.el.lastChild.textContent = `✕ ${dot.drop}`;
     }
   }
+  for (const el of dotPool.splice(0)) el.remove();
 }
 
 let lastFrame = 0;
+/** Time spent per drawing phase (ms, summed), for tests and docs/benchmarks.md. */
+const phases = {};
+function phase(name, ms) {
+  const p = phases[name] || (phases[name] = { ms: 0, max: 0, n: 0 });
+  p.ms += ms; p.n++; if (ms > p.max) p.max = ms;
+}
 function frame(now) {
   if (lastFrame) {
     state.frameTimes.push(now - lastFrame);
     if (state.frameTimes.length > 2000) state.frameTimes.shift();
   }
   lastFrame = now;
+  const t0 = performance.now();
   if (state.pending.length) {
     const batch = state.pending;
     state.pending = [];
     for (const ev of batch) ingest(ev);
+    const t1 = performance.now();
+    phase('ingest', t1 - t0);
     if (state.layoutDirty) layout();
     drawDots();
+    phase('dots', performance.now() - t1);
     document.getElementById('sim-time').textContent = `t = ${fmtNs(state.lastNs)} · ${state.received} events${state.sampled ? ` · ${state.sampled} sampled away` : ''}`;
     page.dataset.events = String(state.received);
   }
-  timeline.draw();
+  const t2 = performance.now();
+  timeline.draw(now);
+  const t3 = performance.now();
+  phase('timeline', t3 - t2);
   queues.draw(now);
+  phase('queues', performance.now() - t3);
   requestAnimationFrame(frame);
 }
 
@@ -266,6 +298,7 @@ async function fillCompare() {
 /** For tests and the console: frame-time statistics in ms. */
 window.bpfnetRun = {
   state,
+  phases,
   timeline,
   queues,
   /** Page coordinates of the middle of the longest span on the timeline (for tests). */

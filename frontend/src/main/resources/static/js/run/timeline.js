@@ -12,6 +12,7 @@ const LANE_H = 28;
 const TOP = 4;
 const AXIS_H = 22;
 const X0 = 96;
+const MIN_REDRAW_MS = 50;
 
 export class Timeline {
   constructor(canvas, tip, { onPick } = {}) {
@@ -24,6 +25,7 @@ export class Timeline {
     this.dirty = false;
     this.pinned = null;
     this.patterns = null;
+    this.lastDraw = 0;
     canvas.addEventListener('mousemove', (e) => this.hover(e, false));
     canvas.addEventListener('mouseleave', () => { if (!this.pinned) this.tip.hidden = true; });
     canvas.addEventListener('click', (e) => this.hover(e, true));
@@ -81,8 +83,10 @@ export class Timeline {
     };
   }
 
-  draw() {
-    if (!this.dirty) return;
+  /** Redraws when something changed, at most every MIN_REDRAW_MS (a pinned span or hover redraws at once). */
+  draw(now = performance.now(), force = false) {
+    if (!this.dirty || (!force && now - this.lastDraw < MIN_REDRAW_MS)) return;
+    this.lastDraw = now;
     this.dirty = false;
     const c = this.canvas;
     const w = c.clientWidth || 1200;
@@ -103,15 +107,18 @@ export class Timeline {
       ctx.fillStyle = '#1b1f24';
       ctx.fillText(cpu, 4, y + 17);
       const spans = this.lanes.get(cpu);
-      let lastX = -1; let lastKind = '';
+      // spans closer than a pixel with the same style are drawn as one rectangle: the
+      // cost is bounded by the canvas width, not by the number of spans
+      let run = null;
       for (let k = first(spans, t0); k < spans.length; k++) {
         const s = spans[k];
         const x = X0 + (s.t0 - t0) * scale;
-        const sw = Math.max(2, (s.t1 - s.t0) * scale);
-        if (Math.floor(x) === lastX && s.kind === lastKind && sw <= 2) continue; // same pixel, same style
-        lastX = Math.floor(x); lastKind = s.kind;
-        this.drawSpan(ctx, s, x, y + 4, sw, LANE_H - 8);
+        const x1 = X0 + (s.t1 - t0) * scale;
+        if (run && run.kind === s.kind && x <= run.x1 + 1) { run.x1 = Math.max(run.x1, x1); continue; }
+        if (run) this.drawSpan(ctx, run, run.x, y + 4, Math.max(2, run.x1 - run.x), LANE_H - 8);
+        run = { kind: s.kind, x, x1 };
       }
+      if (run) this.drawSpan(ctx, run, run.x, y + 4, Math.max(2, run.x1 - run.x), LANE_H - 8);
     });
     // axis
     const ay = TOP + Math.max(1, this.cpus.length) * LANE_H;
@@ -169,7 +176,7 @@ export class Timeline {
 
   hover(e, click) {
     const s = this.spanAt(e);
-    if (click) { this.pinned = s; this.dirty = true; if (s) this.onPick?.(s); }
+    if (click) { this.pinned = s; this.dirty = true; this.draw(performance.now(), true); if (s) this.onPick?.(s); }
     const show = s || (this.pinned && !click ? this.pinned : null);
     if (!show) { this.tip.hidden = true; return; }
     this.tip.hidden = false;
