@@ -11,11 +11,12 @@ import org.springframework.test.context.DynamicPropertySource;
  * Base of the full-context integration tests: the whole application on a random port with
  * the real H2 file database in a fresh directory under {@code target/test-data}, shared
  * by every subclass (one context). The topology limit is lowered to 20000 bytes so that
- * the 413 tests stay small. The client timeout is generous because BCrypt with strength
- * 12 is slow on a loaded two-core machine; nothing asserts on time.
+ * the 413 tests stay small, and lab visitors may hold 3 runs together. The client timeout
+ * is generous because BCrypt with strength 12 is slow on a loaded two-core machine;
+ * nothing asserts on time.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = "bpfnet.limits.max-topology-bytes=20000")
+		properties = { "bpfnet.limits.max-topology-bytes=20000", "bpfnet.limits.max-visitor-runs=3" })
 @AutoConfigureWebTestClient(timeout = "PT2M")
 public abstract class ServerIntegrationTest {
 

@@ -32,13 +32,15 @@ public record BpfnetProperties(@DefaultValue("./data") Path dataDir, @DefaultVal
 	 * @param keepRunTraces how many recorded run traces are kept per user (oldest
 	 * deleted)
 	 * @param anonymousRunTtl how long the runs of lab visitors without an account live
+	 * @param maxVisitorRuns most runs of lab visitors (all visitors together) kept at
+	 * once; further visitor runs answer 429 until older ones expire
 	 */
 	public record Limits(@DefaultValue("1048576") long maxUploadBytes, @DefaultValue("262144") long maxTopologyBytes,
 			@DefaultValue("100000") int maxProgramInsns, @DefaultValue("4") int runsPerUser,
 			@DefaultValue("2") int concurrentRuns, @DefaultValue("1000000000") long maxSimulatedNs,
 			@DefaultValue("20000000") long maxEventsPerRun, @DefaultValue("60s") Duration maxWallTime,
 			@DefaultValue("4096") int sseClientBuffer, @DefaultValue("50") int keepRunTraces,
-			@DefaultValue("1h") Duration anonymousRunTtl) {
+			@DefaultValue("1h") Duration anonymousRunTtl, @DefaultValue("500") int maxVisitorRuns) {
 	}
 
 	/**

@@ -197,6 +197,8 @@ public class ProgramController {
 	@ApiResponse(responseCode = "204", description = "deleted")
 	@ApiResponse(responseCode = "404", description = "no such program of yours",
 			content = @Content(mediaType = "application/problem+json"))
+	@ApiResponse(responseCode = "409", description = "a stored topology version names the program (listed)",
+			content = @Content(mediaType = "application/problem+json"))
 	Mono<ResponseEntity<Void>> delete(ServerWebExchange exchange, @PathVariable String id) {
 		return owner(exchange).flatMap((owner) -> this.programs.delete(owner, id))
 			.then(Mono.just(ResponseEntity.noContent().build()));

@@ -132,8 +132,19 @@ public class ProgramService implements ProgramObjects {
 		if (!Ids.looksValid(id)) {
 			return Mono.error(ApiException.notFound("program", id));
 		}
-		return this.store.delete(owner, id)
-			.flatMap((deleted) -> deleted ? Mono.<Void>empty() : Mono.error(ApiException.notFound("program", id)));
+		// a stored topology naming the program would no longer run: refuse, and say which
+		return find(owner, id).then(this.store.usedBy(owner, id).collectList()).flatMap((users) -> {
+			if (!users.isEmpty()) {
+				return Mono.error(new ApiException(HttpStatus.CONFLICT, "program-in-use", "Program in use",
+						"program:" + id + " is named by " + String.join("; ", users)
+								+ ": change or delete those topologies first",
+						users.stream()
+							.map((u) -> Map.<String, Object>of("path", "id", "message", "used by " + u))
+							.toList()));
+			}
+			return this.store.delete(owner, id)
+				.flatMap((deleted) -> deleted ? Mono.<Void>empty() : Mono.error(ApiException.notFound("program", id)));
+		});
 	}
 
 	@Override

@@ -86,6 +86,25 @@ class ProgramStore {
 			.map((n) -> n > 0);
 	}
 
+	/**
+	 * The owner's topologies with a version that names {@code program:<id>}, as
+	 * {@code name (id) versions 1, 3}, by topology name.
+	 */
+	Flux<String> usedBy(String owner, String id) {
+		return this.db
+			.sql("SELECT t.id AS id, t.name AS name, v.version AS version FROM topologies t "
+					+ "JOIN topology_versions v ON v.topology_id = t.id "
+					+ "WHERE t.owner = :owner AND v.yaml LIKE :ref ORDER BY t.name, t.id, v.version")
+			.bind("owner", owner)
+			.bind("ref", "%program:" + id + "%")
+			.map((r) -> new String[] { r.get("id", String.class), r.get("name", String.class),
+					String.valueOf(r.get("version", Integer.class)) })
+			.all()
+			.bufferUntilChanged((row) -> row[0])
+			.map((rows) -> rows.get(0)[1] + " (" + rows.get(0)[0] + ") version" + ((rows.size() == 1) ? " " : "s ")
+					+ String.join(", ", rows.stream().map((row) -> row[2]).toList()));
+	}
+
 	/** Rows in the table (all owners): for tests that check nothing changed. */
 	Mono<Long> count() {
 		return this.db.sql("SELECT COUNT(*) AS n FROM programs").map((r) -> r.get("n", Long.class)).one();

@@ -3,6 +3,7 @@ package dev.bpfnet.server.run;
 import java.security.Principal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 
 import io.swagger.v3.oas.annotations.Operation;
@@ -24,6 +25,7 @@ import dev.bpfnet.engine.run.Pace;
 import dev.bpfnet.engine.run.RunReport;
 import dev.bpfnet.engine.trace.DropReason;
 import dev.bpfnet.server.api.ApiException;
+import dev.bpfnet.server.security.Visitors;
 import dev.bpfnet.server.live.TraceEventView;
 
 /** The runs API: start, status, controls and results of the caller's runs. */
@@ -54,8 +56,17 @@ public class RunController {
 	@ApiResponse(responseCode = "429", description = "the user or the server runs as many runs as allowed")
 	@PostMapping
 	public Mono<ResponseEntity<RunView>> start(@RequestBody(required = false) RunRequest request, Principal principal) {
-		return Mono.defer(() -> this.runs.start(owner(principal), request))
-			.map((v) -> ResponseEntity.status(HttpStatus.ACCEPTED).header("Location", "/api/runs/" + v.id()).body(v));
+		return Mono.defer(() -> {
+			String owner = owner(principal);
+			if (Visitors.isVisitor(owner) && (request == null || request.lab() == null)) {
+				throw new ApiException(HttpStatus.FORBIDDEN, "visitor-lab-only", "Labs only",
+						"a lab visitor (no account) can start runs of labs only: send `lab` and `labRun`, or register",
+						List.of(Map.of("path", "lab", "message", "required for a visitor")));
+			}
+			return Visitors.isVisitor(owner)
+					? this.runs.checkVisitorRoom().then(Mono.defer(() -> this.runs.start(owner, request)))
+					: this.runs.start(owner, request);
+		}).map((v) -> ResponseEntity.status(HttpStatus.ACCEPTED).header("Location", "/api/runs/" + v.id()).body(v));
 	}
 
 	@Operation(summary = "The caller's runs, newest first")

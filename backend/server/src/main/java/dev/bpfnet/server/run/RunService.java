@@ -652,6 +652,48 @@ public class RunService implements LiveStreams, ApplicationRunner {
 		}
 	}
 
+	/**
+	 * Deletes every run of a lab visitor ({@code ~visitor-*}) created before
+	 * {@code before}: its trace file, inline document, cached results and row. A run
+	 * still active is left for the next sweep (it ends within
+	 * {@code limits.maxWallTime}).
+	 * @param before the cut-off
+	 * @return how many runs were deleted
+	 */
+	public int deleteVisitorRunsBefore(Instant before) {
+		List<RunRow> rows = this.store.visitorRunsBefore(before).collectList().block();
+		int n = 0;
+		for (RunRow r : (rows != null) ? rows : List.<RunRow>of()) {
+			if (this.active.containsKey(r.id())) {
+				continue;
+			}
+			try {
+				if (r.traceFile() != null) {
+					Files.deleteIfExists(this.runsDir.resolve(r.traceFile()));
+				}
+				Files.deleteIfExists(this.runsDir.resolve(r.id() + INLINE_YAML));
+			}
+			catch (IOException ex) {
+				continue;
+			}
+			evict(r.id());
+			this.store.delete(r.id()).block();
+			n++;
+		}
+		return n;
+	}
+
+	/**
+	 * 429 when the lab visitors together hold {@code limits.maxVisitorRuns} runs (visitor
+	 * identities cost nothing, so their total is bounded, not only each one's).
+	 */
+	public Mono<Void> checkVisitorRoom() {
+		return this.store.visitorRuns()
+			.flatMap((n) -> (n >= this.limits.maxVisitorRuns()) ? Mono.error(tooMany("lab visitors hold " + n
+					+ " runs, the most this server keeps (" + "bpfnet.limits.max-visitor-runs); they expire after "
+					+ this.limits.anonymousRunTtl() + ": log in, or try again later")) : Mono.empty());
+	}
+
 	/** Forgets the cached results of a run (they are read from its trace file again). */
 	void evict(String id) {
 		synchronized (this.results) {

@@ -8,6 +8,7 @@ import io.r2dbc.spi.Readable;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
 import org.springframework.stereotype.Component;
+import dev.bpfnet.server.security.Visitors;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -89,6 +90,26 @@ public class RunStore {
 			.bind("owner", owner)
 			.map(RunStore::row)
 			.all();
+	}
+
+	/**
+	 * Runs of lab visitors ({@code owner} {@code ~visitor-*}) created before {@code at}.
+	 */
+	Flux<RunRow> visitorRunsBefore(Instant at) {
+		return this.db
+			.sql("SELECT " + COLUMNS + " FROM runs WHERE owner LIKE :prefix AND created_at < :at ORDER BY created_at")
+			.bind("prefix", Visitors.PREFIX + "%")
+			.bind("at", ldt(at))
+			.map(RunStore::row)
+			.all();
+	}
+
+	/** How many runs of lab visitors are stored. */
+	Mono<Long> visitorRuns() {
+		return this.db.sql("SELECT COUNT(*) AS n FROM runs WHERE owner LIKE :prefix")
+			.bind("prefix", Visitors.PREFIX + "%")
+			.map((r) -> r.get("n", Long.class))
+			.one();
 	}
 
 	Mono<Void> delete(String id) {

@@ -45,7 +45,12 @@ final class ApiProblems implements ServerAuthenticationEntryPoint, ServerAccessD
 		String message = ex.getMessage() != null && ex.getMessage().toLowerCase(java.util.Locale.ROOT).contains("csrf")
 				? "missing or wrong CSRF token: a call authenticated by the session cookie must send the XSRF-TOKEN cookie's value in an X-XSRF-TOKEN header (or use a Bearer token)"
 				: "access denied";
-		return write(exchange, new ApiException(HttpStatus.FORBIDDEN, "forbidden", "Forbidden", message, List.of()));
+		return exchange.getPrincipal()
+			.filter((p) -> Visitors.isVisitor(p.getName()))
+			.map((p) -> "a lab visitor (no account) can run labs and read its own runs only: register (POST /api/users) for the rest")
+			.defaultIfEmpty(message)
+			.flatMap((m) -> write(exchange,
+					new ApiException(HttpStatus.FORBIDDEN, "forbidden", "Forbidden", m, List.of())));
 	}
 
 	static Mono<Void> write(ServerWebExchange exchange, ApiException ex) {

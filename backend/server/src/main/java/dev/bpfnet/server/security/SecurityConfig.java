@@ -11,10 +11,14 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.authentication.ReactiveAuthenticationManager;
 import org.springframework.security.authentication.UserDetailsRepositoryReactiveAuthenticationManager;
+import org.springframework.security.authorization.AuthorizationDecision;
+import org.springframework.security.authorization.AuthorizationResult;
 import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.core.Authentication;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.authorization.AuthorizationContext;
 import org.springframework.security.web.server.csrf.CookieServerCsrfTokenRepository;
 import org.springframework.security.web.server.csrf.CsrfToken;
 import org.springframework.security.web.server.csrf.ServerCsrfTokenRepository;
@@ -35,7 +39,10 @@ import org.springframework.web.server.WebFilter;
  * carry the {@code SESSION} cookie and no {@code Authorization} header (the browser UI
  * sends the {@code XSRF-TOKEN} cookie's value as {@code X-XSRF-TOKEN}). Failures are
  * problem details (401, 403), never a redirect. Public: {@code POST /api/users}
- * (registration) and {@code GET} of {@code /api/labs/**} and {@code /api/shares/**}.
+ * (registration), {@code POST /api/visitors} and {@code GET} of {@code /api/labs/**} and
+ * {@code /api/shares/**}. A lab visitor ({@link Visitors}, a cookie, no account) reaches
+ * {@code /api/runs/**} only (the run service lets it start lab runs only); elsewhere it
+ * gets 403.
  *
  * <p>
  * <b>Everything else</b> (pages): the login form ({@code /login}), logout
@@ -74,27 +81,32 @@ public class SecurityConfig {
 	@Bean
 	@Order(1)
 	SecurityWebFilterChain apiSecurity(ServerHttpSecurity http, ReactiveAuthenticationManager passwords,
-			ApiTokens tokens, ServerCsrfTokenRepository csrf) {
+			ApiTokens tokens, ServerCsrfTokenRepository csrf, Visitors visitors) {
 		ApiProblems problems = new ApiProblems();
 		ServerWebExchangeMatcher sessionWrite = (exchange) -> {
 			var request = exchange.getRequest();
 			boolean unsafe = !SAFE.contains(request.getMethod());
 			boolean credentials = request.getHeaders().containsHeader(HttpHeaders.AUTHORIZATION);
-			boolean session = request.getCookies().containsKey(SESSION_COOKIE);
+			boolean session = request.getCookies().containsKey(SESSION_COOKIE) || Visitors.hasCookie(exchange);
 			return (unsafe && !credentials && session) ? MatchResult.match() : MatchResult.notMatch();
 		};
 		return http.securityMatcher(ServerWebExchangeMatchers.pathMatchers("/api/**"))
-			.authorizeExchange((ex) -> ex.pathMatchers(HttpMethod.POST, "/api/users", "/api/labs/*/check")
-				.permitAll()
-				.pathMatchers(HttpMethod.GET, "/api/labs", "/api/labs/**", "/api/shares/**")
-				.permitAll()
-				.pathMatchers(HttpMethod.HEAD, "/api/labs", "/api/labs/**", "/api/shares/**")
-				.permitAll()
-				.anyExchange()
-				.authenticated())
+			.authorizeExchange(
+					(ex) -> ex.pathMatchers(HttpMethod.POST, "/api/users", "/api/labs/*/check", "/api/visitors")
+						.permitAll()
+						.pathMatchers(HttpMethod.GET, "/api/labs", "/api/labs/**", "/api/shares/**")
+						.permitAll()
+						.pathMatchers(HttpMethod.HEAD, "/api/labs", "/api/labs/**", "/api/shares/**")
+						.permitAll()
+						// lab visitors (no account) have runs, and nothing else
+						.pathMatchers("/api/runs", "/api/runs/**")
+						.authenticated()
+						.anyExchange()
+						.access(SecurityConfig::accountsOnly))
 			.authenticationManager(passwords)
 			.httpBasic((basic) -> basic.authenticationEntryPoint(problems))
 			.addFilterAt(BearerTokens.filter(tokens, problems), SecurityWebFiltersOrder.HTTP_BASIC)
+			.addFilterAt(visitors.filter(), SecurityWebFiltersOrder.ANONYMOUS_AUTHENTICATION)
 			.formLogin(ServerHttpSecurity.FormLoginSpec::disable)
 			.logout(ServerHttpSecurity.LogoutSpec::disable)
 			.requestCache((cache) -> cache.requestCache(NoOpServerRequestCache.getInstance()))
@@ -121,6 +133,10 @@ public class SecurityConfig {
 				// show converts YAML <-> JSON through /ui (stateless, CSRF-checked)
 				.pathMatchers(HttpMethod.GET, "/labs", "/labs/**", "/shared/**")
 				.permitAll()
+				// a run's page holds no data (its script asks the API, which checks the
+				// owner): lab visitors watch their runs there
+				.pathMatchers(HttpMethod.GET, "/runs/*")
+				.permitAll()
 				.pathMatchers(HttpMethod.POST, "/ui/topology-json", "/ui/topology-yaml")
 				.permitAll()
 				.anyExchange()
@@ -133,6 +149,15 @@ public class SecurityConfig {
 			.csrf((c) -> c.csrfTokenRepository(csrf))
 			.addFilterAfter(subscribeCsrfToken(), SecurityWebFiltersOrder.CSRF)
 			.build();
+	}
+
+	/** Authenticated, and with an account: a lab visitor gets 403. */
+	private static Mono<AuthorizationResult> accountsOnly(Mono<Authentication> authentication,
+			AuthorizationContext context) {
+		return authentication.filter(Authentication::isAuthenticated)
+			.<AuthorizationResult>map((auth) -> new AuthorizationDecision(
+					auth.getAuthorities().stream().noneMatch((a) -> Visitors.ROLE.equals(a.getAuthority()))))
+			.defaultIfEmpty(new AuthorizationDecision(false));
 	}
 
 	/**

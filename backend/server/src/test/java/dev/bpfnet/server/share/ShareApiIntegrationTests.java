@@ -374,7 +374,7 @@ class ShareApiIntegrationTests extends ServerIntegrationTest {
 
 	@Test
 	@SuppressWarnings("unchecked")
-	void forkingThroughAShareCopiesTheProgramsTheTopologyNames() {
+	void forkingThroughAShareCopiesTheProgramsTheTopologyNamesAndAUsedProgramStays() {
 		Map<String, Object> program = this.client.post()
 			.uri("/api/programs?name=to-nic&section=tcx/ingress")
 			.headers((h) -> h.setBearerAuth(this.owner))
@@ -440,6 +440,31 @@ class ShareApiIntegrationTests extends ServerIntegrationTest {
 			.exchange()
 			.expectStatus()
 			.isOk();
+
+		// a program a stored topology names cannot be deleted (409 naming the topology);
+		// once the topology is gone it can
+		Map<String, Object> conflict = this.client.delete()
+			.uri("/api/programs/{p}", programId)
+			.headers((h) -> h.setBearerAuth(this.owner))
+			.exchange()
+			.expectStatus()
+			.isEqualTo(409)
+			.expectBody(Map.class)
+			.returnResult()
+			.getResponseBody();
+		assertThat((String) conflict.get("detail")).contains((String) created.get("id")).contains("version 1");
+		this.client.delete()
+			.uri("/api/topologies/{id}", created.get("id"))
+			.headers((h) -> h.setBearerAuth(this.owner))
+			.exchange()
+			.expectStatus()
+			.isNoContent();
+		this.client.delete()
+			.uri("/api/programs/{p}", programId)
+			.headers((h) -> h.setBearerAuth(this.owner))
+			.exchange()
+			.expectStatus()
+			.isNoContent();
 	}
 
 }

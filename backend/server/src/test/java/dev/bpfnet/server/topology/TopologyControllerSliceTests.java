@@ -10,6 +10,7 @@ import dev.bpfnet.server.security.ApiTokens;
 import dev.bpfnet.server.security.PasswordConfig;
 import dev.bpfnet.server.security.SecurityConfig;
 import dev.bpfnet.server.security.UserAccounts;
+import dev.bpfnet.server.security.Visitors;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -30,7 +31,7 @@ import static org.springframework.security.test.web.reactive.server.SecurityMock
  */
 @WebFluxTest(TopologyController.class)
 @Import({ SliceDatabase.class, TopologyService.class, SecurityConfig.class, PasswordConfig.class, UserAccounts.class,
-		ApiTokens.class, ProblemHandler.class })
+		ApiTokens.class, Visitors.class, ProblemHandler.class })
 @TestPropertySource(properties = "bpfnet.limits.max-topology-bytes=5000")
 class TopologyControllerSliceTests {
 
