@@ -113,7 +113,9 @@ function layout() {
       d.x = x + 22;
       d.y = y + 36 + k * 30;
       g.append(s('g', { class: 'dev', 'data-device': `${ns}/${d.device}` },
-        s('circle', { cx: d.x, cy: d.y, r: 7 }), s('text', { x: d.x + 12, y: d.y + 4 }, d.device)));
+        s('title', {}, d.device), s('circle', { cx: d.x, cy: d.y, r: 7 }),
+        // the namespace box names the node and namespace: the label is the device's own name
+        s('text', { x: d.x + 12, y: d.y + 4 }, String(d.device).split('/').pop())));
     });
     scene.append(g);
   });

@@ -81,6 +81,23 @@ class RunViewBrowserTest extends BrowserTestSupport {
 		screenshot("run-playing");
 
 		assertThat(this.page.locator("#run-page")).hasAttribute("data-status", Pattern.compile("finished|stopped"));
+		// the stream reader loses nothing: every trace event of the run arrived or was
+		// counted in a `sampled` notice
+		String counts = null;
+		for (int i = 0; i < 300; i++) {
+			counts = (String) this.page.evaluate("() => { const s = window.bpfnetRun.state; return s.received + ' '"
+					+ " + s.sampled + ' ' + (s.run ? s.run.traceEvents : -1) + ' ' + s.pending.length; }");
+			String[] c = counts.split(" ");
+			if (Long.parseLong(c[0]) + Long.parseLong(c[1]) == Long.parseLong(c[2]) && c[3].equals("0")) {
+				break;
+			}
+			this.page.waitForTimeout(200);
+		}
+		String[] c = counts.split(" ");
+		System.out.println("run view stream: received, sampled, traceEvents, pending = " + counts);
+		assertThat(Long.parseLong(c[0]) + Long.parseLong(c[1]))
+			.as("received + sampled vs traceEvents, pending: " + counts)
+			.isEqualTo(Long.parseLong(c[2]));
 		assertThat(this.page.locator("#packets tbody tr").first()).isVisible();
 
 		// depth plots (uPlot) from the recorded series, one per queue, beside the gauges
@@ -101,7 +118,7 @@ class RunViewBrowserTest extends BrowserTestSupport {
 		assertThat(this.page.locator("#timeline-tip")).containsText((String) point.get("fn"));
 		assertThat(this.page.locator("#timeline-tip"))
 			.containsText(Pattern.compile("softirq|process context|ksoftirqd"));
-		screenshot("run-view");
+		screenshot("run-timeline");
 
 		this.page.locator("#packets tbody tr").first().click();
 		assertThat(this.page.locator("#inspector tbody")).containsText("veth_xmit");
