@@ -1,17 +1,22 @@
 // The run view: follows GET /api/runs/{id}/events (SSE: `trace`, `sampled`, `end`), moves a dot
-// per packet to the device of its latest step, keeps queue gauges and a per-CPU timeline, and
-// lists packets (GET /packets with filters) with an inspector of each path (GET /packets/{skb}).
+// per packet to the device of its latest step, keeps queue gauges and depth plots
+// (run/queues.js) and a per-CPU timeline (run/timeline.js), and lists packets (GET /packets
+// with filters) with an inspector of each path and its decoded hops (run/inspector.js).
 // Incoming events are only queued by the SSE handler; all drawing happens once per animation
 // frame, so a fast stream costs one redraw per frame, not one per event.
 import { api, items, describe, el, status } from './api.js';
+import { fmtNs, dropWords } from './run/format.js';
+import { Inspector } from './run/inspector.js';
+import { Queues } from './run/queues.js';
+import { Timeline } from './run/timeline.js';
+import { runOptions } from './runs.js';
+import { EventStream } from './run/stream.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const page = document.getElementById('run-page');
 const id = page.dataset.runId;
 const scene = document.getElementById('scene');
-const canvas = document.getElementById('timeline');
 const MAX_DOTS = 80;
-const TIMELINE_EVENTS = 6000;
 
 const state = {
   run: null,
@@ -23,30 +28,41 @@ const state = {
   netns: [],
   layoutDirty: false,
   dots: new Map(), // skb -> {key, el, seen, drop}
-  queues: new Map(), // name -> {depth, max, el}
-  cpus: [],
-  ring: new Array(TIMELINE_EVENTS),
-  ringLen: 0,
-  ringPos: 0,
   selectedSkb: null,
   frameTimes: [],
   ended: false,
 };
 
+const inspector = new Inspector(id, {
+  onSelect(skb) {
+    state.selectedSkb = skb;
+    for (const tr of document.querySelectorAll('#packets tbody tr')) tr.setAttribute('aria-selected', String(Number(tr.dataset.skb) === skb));
+  },
+});
+const queues = new Queues(document.getElementById('queues'), document.getElementById('queue-plots'));
+const timeline = new Timeline(document.getElementById('timeline'), document.getElementById('timeline-tip'), {
+  onPick(span) { if (span.skb !== null && state.ended) inspect(span.skb); },
+});
+
 // ---------- live events ----------
 function connect() {
-  const es = new EventSource(`/api/runs/${id}/events`);
-  es.addEventListener('trace', (e) => { state.pending.push(JSON.parse(e.data)); });
-  es.addEventListener('sampled', (e) => {
-    const s = JSON.parse(e.data);
-    state.sampled += s.count ?? 0;
+  const stream = new EventStream(`/api/runs/${id}/events`, (events) => {
+    const traces = [];
+    for (const e of events) {
+      if (e.type === 'trace') traces.push(e.data);
+      else if (e.type === 'sampled') state.sampled += JSON.parse(e.data).count ?? 0;
+      else if (e.type === 'end') {
+        stream.close();
+        try { state.run = { ...state.run, ...JSON.parse(e.data) }; } catch { /* keep */ }
+        finish();
+      } else if (e.type === 'error') {
+        stream.close();
+      }
+    }
+    // one parse per chunk, not per event
+    if (traces.length) for (const ev of JSON.parse(`[${traces.join(',')}]`)) state.pending.push(ev);
   });
-  es.addEventListener('end', (e) => {
-    es.close();
-    try { state.run = { ...state.run, ...JSON.parse(e.data) }; } catch { /* keep */ }
-    finish();
-  });
-  es.onerror = () => { if (state.ended) es.close(); };
+  state.stream = stream;
 }
 
 function s(tag, attrs = {}, ...children) {
@@ -68,24 +84,17 @@ function ingest(ev) {
     }
     if (ev.skb !== null && ev.skb !== undefined) {
       let dot = state.dots.get(ev.skb);
-      if (!dot) { dot = { skb: ev.skb }; state.dots.set(ev.skb, dot); }
-      dot.key = key;
+      if (!dot) dot = { skb: ev.skb };
+      else state.dots.delete(ev.skb);
+      state.dots.set(ev.skb, dot); // re-inserted: the map's order is least recently seen first
+      if (dot.key !== key) { dot.key = key; dot.moved = true; }
       dot.fn = ev.function;
       dot.seen = state.received;
       if (ev.drop) dot.drop = ev.drop;
     }
   }
-  if (ev.queue && ev.queueDepth !== null && ev.queueDepth !== undefined) {
-    let q = state.queues.get(ev.queue);
-    if (!q) { q = { depth: 0, max: 0 }; state.queues.set(ev.queue, q); }
-    q.depth = ev.queueDepth;
-    q.max = Math.max(q.max, ev.queueDepth);
-    q.dirty = true;
-  }
-  if (ev.cpu && !state.cpus.includes(ev.cpu)) state.cpus.push(ev.cpu);
-  state.ring[state.ringPos] = ev;
-  state.ringPos = (state.ringPos + 1) % TIMELINE_EVENTS;
-  state.ringLen = Math.min(state.ringLen + 1, TIMELINE_EVENTS);
+  if (ev.queue && ev.queueDepth !== null && ev.queueDepth !== undefined) queues.sample(ev.queue, ev.timeNs ?? 0, ev.queueDepth);
+  timeline.add(ev);
 }
 
 // ---------- drawing ----------
@@ -104,122 +113,84 @@ function layout() {
       d.x = x + 22;
       d.y = y + 36 + k * 30;
       g.append(s('g', { class: 'dev', 'data-device': `${ns}/${d.device}` },
-        s('circle', { cx: d.x, cy: d.y, r: 7 }), s('text', { x: d.x + 12, y: d.y + 4 }, d.device)));
+        s('title', {}, d.device), s('circle', { cx: d.x, cy: d.y, r: 7 }),
+        // the namespace box names the node and namespace: the label is the device's own name
+        s('text', { x: d.x + 12, y: d.y + 4 }, String(d.device).split('/').pop())));
     });
     scene.append(g);
   });
   const rows = Math.ceil(state.netns.length / perRow) || 1;
   scene.setAttribute('viewBox', `0 0 ${Math.max(scene.clientWidth || 900, 300)} ${rows * 150 + 20}`);
   scene.style.height = `${rows * 150 + 20}px`;
-  for (const dot of state.dots.values()) dot.el = null;
+  for (const dot of state.dots.values()) { dot.el = null; dot.moved = true; }
   state.layoutDirty = false;
 }
 
+const dotPool = [];
 function drawDots() {
-  // evict the packets not seen for longest beyond MAX_DOTS
+  // evict the packets not seen for longest beyond MAX_DOTS (the map is in that order);
+  // their SVG elements are reused for new packets
   if (state.dots.size > MAX_DOTS) {
-    const old = [...state.dots.values()].sort((a, b) => a.seen - b.seen).slice(0, state.dots.size - MAX_DOTS);
-    for (const d of old) { d.el?.remove(); state.dots.delete(d.skb); }
+    let excess = state.dots.size - MAX_DOTS;
+    for (const d of state.dots.values()) {
+      if (excess-- <= 0) break;
+      if (d.el) dotPool.push(d.el);
+      state.dots.delete(d.skb);
+    }
   }
   for (const dot of state.dots.values()) {
+    if (!dot.moved && dot.el) continue;
     const dev = state.devices.get(dot.key);
     if (!dev || dev.x === undefined) continue;
     if (!dot.el) {
-      dot.el = s('g', { class: 'pkt', 'data-skb': dot.skb }, s('circle', { r: 5 }), s('text', { x: 7, y: -6 }, ''));
-      scene.append(dot.el);
+      dot.el = dotPool.pop() || scene.appendChild(s('g', { class: 'pkt' }, s('circle', { r: 5 }), s('text', { x: 7, y: -6 }, '')));
+      dot.el.dataset.skb = dot.skb;
+      if (dot.el.classList.contains('dropped')) { dot.el.classList.remove('dropped'); dot.el.lastChild.textContent = ''; }
     }
+    dot.moved = false;
     const off = (dot.skb % 5) * 9 + 60;
     dot.el.setAttribute('transform', `translate(${dev.x + off},${dev.y})`);
     dot.el.dataset.device = dot.key;
     if (dot.drop && !dot.el.classList.contains('dropped')) {
       dot.el.classList.add('dropped');
-      dot.el.querySelector('text').textContent = `✕ ${dot.drop}`;
+      dot.el.lastChild.textContent = `✕ ${dot.drop}`;
     }
   }
-}
-
-function drawQueues() {
-  const box = document.getElementById('queues');
-  for (const [name, q] of state.queues) {
-    if (!q.dirty) continue;
-    q.dirty = false;
-    if (!q.el) {
-      q.fill = el('div', { class: 'fill' });
-      q.num = el('span', { class: 'mono' });
-      q.el = el('div', { class: 'gauge', 'data-queue': name }, el('span', { class: 'mono' }, name), el('div', { class: 'bar' }, q.fill), q.num);
-      box.append(q.el);
-    }
-    q.fill.style.width = `${q.max ? (100 * q.depth) / q.max : 0}%`;
-    q.num.textContent = `${q.depth}/${q.max}`;
-    q.el.title = `${name}: depth ${q.depth}, max ${q.max}`;
-  }
-}
-
-let hatch = null;
-function drawTimeline() {
-  const ctx = canvas.getContext('2d');
-  const w = canvas.width = canvas.clientWidth || 1200;
-  const lanes = Math.max(1, state.cpus.length);
-  const laneH = 26;
-  const h = canvas.height = lanes * laneH + 16;
-  canvas.style.height = `${h}px`;
-  ctx.clearRect(0, 0, w, h);
-  if (!hatch) {
-    const p = document.createElement('canvas');
-    p.width = p.height = 6;
-    const c = p.getContext('2d');
-    c.strokeStyle = '#6a1b9a';
-    c.lineWidth = 2;
-    c.beginPath(); c.moveTo(0, 6); c.lineTo(6, 0); c.stroke();
-    hatch = ctx.createPattern(p, 'repeat');
-  }
-  const n = state.ringLen;
-  if (!n) return;
-  const first = state.ring[(state.ringPos - n + TIMELINE_EVENTS) % TIMELINE_EVENTS];
-  const t0 = first.timeNs;
-  const span = Math.max(1, state.lastNs - t0);
-  const x0 = 70;
-  ctx.font = '11px monospace';
-  state.cpus.forEach((cpu, i) => { ctx.fillStyle = '#1b1f24'; ctx.fillText(cpu, 4, i * laneH + 18); });
-  for (let k = 0; k < n; k++) {
-    const ev = state.ring[(state.ringPos - n + k + TIMELINE_EVENTS) % TIMELINE_EVENTS];
-    const lane = state.cpus.indexOf(ev.cpu);
-    const x = x0 + ((ev.timeNs - t0) / span) * (w - x0 - 6);
-    const y = lane * laneH + 5;
-    const c = ev.context || '';
-    if (c.includes('ksoftirqd')) { ctx.strokeStyle = '#00695c'; ctx.setLineDash([2, 2]); ctx.strokeRect(x, y, 3, laneH - 8); ctx.setLineDash([]); }
-    else if (c.includes('softirq')) { ctx.fillStyle = hatch; ctx.fillRect(x, y, 3, laneH - 8); }
-    else if (c.includes('process') || c.includes('task')) { ctx.fillStyle = '#37474f'; ctx.fillRect(x, y, 2, laneH - 8); }
-    else { ctx.fillStyle = '#c7ccd4'; ctx.fillRect(x, y, 2, laneH - 8); }
-  }
-  ctx.fillStyle = '#5b6470';
-  ctx.fillText(`${fmtNs(t0)} … ${fmtNs(state.lastNs)}`, x0, h - 2);
-}
-
-function fmtNs(ns) {
-  if (ns >= 1e6) return (ns / 1e6).toFixed(3) + ' ms';
-  if (ns >= 1e3) return (ns / 1e3).toFixed(2) + ' µs';
-  return ns + ' ns';
+  for (const el of dotPool.splice(0)) el.remove();
 }
 
 let lastFrame = 0;
+/** Time spent per drawing phase (ms, summed), for tests and docs/benchmarks.md. */
+const phases = {};
+function phase(name, ms) {
+  const p = phases[name] || (phases[name] = { ms: 0, max: 0, n: 0 });
+  p.ms += ms; p.n++; if (ms > p.max) p.max = ms;
+}
 function frame(now) {
   if (lastFrame) {
     state.frameTimes.push(now - lastFrame);
     if (state.frameTimes.length > 2000) state.frameTimes.shift();
   }
   lastFrame = now;
+  const t0 = performance.now();
   if (state.pending.length) {
     const batch = state.pending;
     state.pending = [];
     for (const ev of batch) ingest(ev);
+    const t1 = performance.now();
+    phase('ingest', t1 - t0);
     if (state.layoutDirty) layout();
     drawDots();
-    drawQueues();
-    drawTimeline();
+    phase('dots', performance.now() - t1);
     document.getElementById('sim-time').textContent = `t = ${fmtNs(state.lastNs)} · ${state.received} events${state.sampled ? ` · ${state.sampled} sampled away` : ''}`;
     page.dataset.events = String(state.received);
   }
+  const t2 = performance.now();
+  timeline.draw(now);
+  const t3 = performance.now();
+  phase('timeline', t3 - t2);
+  queues.draw(now);
+  phase('queues', performance.now() - t3);
   requestAnimationFrame(frame);
 }
 
@@ -293,7 +264,7 @@ async function loadPackets() {
   body.replaceChildren(...list.map((p) => {
     const tr = el('tr', { tabindex: 0, 'data-skb': p.skb, 'aria-selected': String(p.skb === state.selectedSkb) },
       el('td', {}, p.skb), el('td', {}, (p.devices || []).join(' → ')), el('td', {}, fmtNs((p.lastNs ?? 0) - (p.firstNs ?? 0))),
-      el('td', { class: p.drop ? 'fate-drop' : 'fate-ok' }, p.drop ? `✕ dropped: ${p.drop}` : `✓ ${p.last ?? ''}`));
+      el('td', { class: p.drop ? 'fate-drop' : 'fate-ok' }, p.drop ? `✕ dropped: ${dropWords(p.drop)}` : `✓ ${p.last ?? ''}`));
     tr.addEventListener('click', () => inspect(p.skb));
     tr.addEventListener('keydown', (e) => { if (e.key === 'Enter') inspect(p.skb); });
     return tr;
@@ -302,21 +273,7 @@ async function loadPackets() {
 }
 
 async function inspect(skb) {
-  state.selectedSkb = skb;
-  for (const tr of document.querySelectorAll('#packets tbody tr')) tr.setAttribute('aria-selected', String(Number(tr.dataset.skb) === skb));
-  const r = await api('GET', `/api/runs/${id}/packets/${skb}`);
-  const body = document.querySelector('#inspector tbody');
-  if (!r.ok) { status('Path: ' + describe(r), 'error'); return; }
-  const steps = Array.isArray(r.data) ? r.data : items(r.data);
-  document.getElementById('inspector-hint').textContent = `skb ${skb}: ${steps.length} steps`;
-  body.replaceChildren(...steps.map((st, i) => {
-    const next = steps[i + 1];
-    const wait = st.queue && next ? fmtNs(next.timeNs - st.timeNs) : '';
-    const note = [st.drop ? `✕ drop: ${st.drop}` : null, st.verdict !== null && st.verdict !== undefined ? `verdict ${st.verdict}` : null,
-      st.queue ? `${st.queue}${st.queueDepth !== null && st.queueDepth !== undefined ? ' depth ' + st.queueDepth : ''}` : null].filter(Boolean).join(' · ');
-    return el('tr', { class: st.drop ? 'fate-drop' : '' }, el('td', {}, i), el('td', {}, fmtNs(st.timeNs)), el('td', {}, st.function),
-      el('td', {}, st.device ?? ''), el('td', {}, st.netns ?? ''), el('td', {}, st.cpu ?? ''), el('td', {}, st.context ?? ''), el('td', {}, wait), el('td', {}, note));
-  }));
+  await inspector.show(skb);
 }
 
 document.getElementById('filters').addEventListener('submit', (ev) => { ev.preventDefault(); loadPackets(); });
@@ -326,13 +283,39 @@ async function finish() {
   state.ended = true;
   showStatus();
   loadPackets();
+  const hash = /^#skb-(\d+)$/.exec(location.hash);
+  if (hash) inspect(Number(hash[1]));
+  const qs = await api('GET', `/api/runs/${id}/queues`);
+  if (qs.ok && Array.isArray(qs.data)) queues.setSeries(qs.data);
+  fillCompare();
   const m = await api('GET', `/api/runs/${id}/maps`);
   document.getElementById('maps').textContent = m.ok ? JSON.stringify(m.data, null, 2) : describe(m);
+}
+
+async function fillCompare() {
+  const r = await api('GET', '/api/runs');
+  if (r.ok) runOptions(document.getElementById('compare-b'), items(r.data), { except: id, placeholder: '— another ended run —' });
 }
 
 /** For tests and the console: frame-time statistics in ms. */
 window.bpfnetRun = {
   state,
+  phases,
+  timeline,
+  queues,
+  /** Page coordinates of the middle of the longest span on the timeline (for tests). */
+  spanPoint() {
+    const v = timeline.view;
+    if (!v) return null;
+    let best = null; let lane = -1;
+    timeline.cpus.forEach((cpu, i) => {
+      for (const sp of timeline.lanes.get(cpu)) if (!best || sp.t1 - sp.t0 > best.t1 - best.t0) { best = sp; lane = i; }
+    });
+    if (!best) return null;
+    const r = timeline.canvas.getBoundingClientRect();
+    const x = 96 + ((best.t0 + best.t1) / 2 - v.t0) * v.scale;
+    return { x: r.left + x * (r.width / timeline.canvas.width), y: r.top + (4 + lane * 28 + 14) * (r.height / timeline.canvas.height), fn: best.fns[0] };
+  },
   frames() {
     const f = [...state.frameTimes].sort((a, b) => a - b);
     const pct = (p) => (f.length ? f[Math.min(f.length - 1, Math.floor(p * f.length))] : 0);
@@ -341,6 +324,7 @@ window.bpfnetRun = {
 };
 
 if (id) {
+  fillCompare();
   connect();
   refresh();
   requestAnimationFrame(frame);

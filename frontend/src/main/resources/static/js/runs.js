@@ -11,6 +11,25 @@ export async function startRun(topologyId, duration, pace) {
   return r;
 }
 
+const ENDED = ['finished', 'stopped', 'failed', 'interrupted'];
+
+/** Fills a run picker with the ended runs (a compare needs their results), leaving out `except`. */
+export function runOptions(select, runs, { except = null, selected = null, placeholder = '— choose a run —' } = {}) {
+  const ended = runs.filter((r) => ENDED.includes(r.status) && r.id !== except);
+  select.replaceChildren(el('option', { value: '' }, placeholder), ...ended.map((r) => el('option', { value: r.id, selected: r.id === selected },
+    `${r.topologyName ?? r.topologyId ?? r.id}${r.topologyVersion ? ' v' + r.topologyVersion : ''} · ${r.status}${r.createdAt ? ' · ' + new Date(r.createdAt).toLocaleTimeString() : ''}`)));
+  return ended.length;
+}
+
+function fillComparePickers(list) {
+  const a = document.getElementById('compare-a');
+  const b = document.getElementById('compare-b');
+  if (!a || !b) return;
+  const ended = list.filter((r) => ENDED.includes(r.status));
+  runOptions(a, list, { selected: ended[1]?.id });
+  runOptions(b, list, { selected: ended[0]?.id });
+}
+
 async function init() {
   const form = document.getElementById('new-run');
   if (!form) return;
@@ -25,6 +44,7 @@ async function init() {
     el('td', {}, r.status ?? ''), el('td', {}, r.simulatedNs !== undefined ? `${(r.simulatedNs / 1e6).toFixed(3)} ms` : ''),
     el('td', {}, r.startedAt ? new Date(r.startedAt).toLocaleString() : ''))));
   if (!list.length) body.append(el('tr', {}, el('td', { colspan: 4, class: 'muted' }, 'No runs yet.')));
+  fillComparePickers(list);
   status(list.length === 1 ? '1 run.' : list.length + ' runs.', 'info');
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();

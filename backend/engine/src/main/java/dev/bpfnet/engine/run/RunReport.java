@@ -81,10 +81,11 @@ public record RunReport(String topology, long seed, long simulatedNs, Packets pa
 	/**
 	 * @param count samples
 	 * @param p50 median, ns
+	 * @param p90 90th percentile, ns ({@code null} in reports stored before it was added)
 	 * @param p99 99th percentile, ns
 	 * @param max maximum, ns
 	 */
-	public record Latency(long count, long p50, long p99, long max) {
+	public record Latency(long count, long p50, Long p90, long p99, long max) {
 
 	}
 
@@ -150,7 +151,7 @@ public record RunReport(String topology, long seed, long simulatedNs, Packets pa
 		List<Flow> flows = new ArrayList<>();
 		for (TrafficPlan.Flow f : engine.plan().flows()) {
 			LatencyRecorder.LatencySummary s = engine.latency().summary(f.flowId());
-			Latency lat = new Latency(s.count(), s.p50Ns(), s.p99Ns(), s.maxNs());
+			Latency lat = new Latency(s.count(), s.p50Ns(), s.p90Ns(), s.p99Ns(), s.maxNs());
 			if (f instanceof TrafficPlan.RequestResponseFlow rr) {
 				long tx = rr.client().transactions();
 				flows.add(new Flow(f.traffic().name(), f.traffic().kind(), lat, tx, tx * 1e9 / Math.max(1, elapsed),

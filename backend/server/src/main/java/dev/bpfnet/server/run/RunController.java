@@ -19,6 +19,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import dev.bpfnet.engine.run.Pace;
 import dev.bpfnet.engine.run.RunReport;
@@ -232,6 +233,32 @@ public class RunController {
 				throw ApiException.notFound("skb", Long.toString(skb));
 			}
 			return steps;
+		});
+	}
+
+	@Operation(summary = "Per-packet path differences between two ended runs (the compare view)",
+			description = "Packets are matched by their first function, then by order of their first step (the trace "
+					+ "has no flow ids): for two runs of the same traffic and seed that is the same datagram. "
+					+ "functions: per kernel function, in how many matched pairs it is on one path only; pairs: the "
+					+ "first `limit` pairs (up to 500) with their own differences.")
+	@ApiResponse(responseCode = "400", description = "limit out of range")
+	@ApiResponse(responseCode = "404", description = "either run is not the caller's")
+	@ApiResponse(responseCode = "409", description = "either run has not ended")
+	@ApiResponse(responseCode = "410", description = "either trace was deleted by the retention limit")
+	@GetMapping("/{id}/compare/{other}")
+	public Mono<PathComparison> compare(@PathVariable String id, @PathVariable String other,
+			@RequestParam(defaultValue = "50") int limit, Principal principal) {
+		return Mono.defer(() -> {
+			String owner = owner(principal);
+			if (limit < 0 || limit > PathComparison.MAX_LIMIT) {
+				throw ApiException.invalid(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", "limit",
+						"must be in [0, " + PathComparison.MAX_LIMIT + "], got " + limit);
+			}
+			// both must have ended (409 otherwise): their recorders no longer change
+			return Mono.zip(this.runs.summary(owner, id), this.runs.summary(owner, other))
+				.then(Mono.zip(this.runs.recorded(owner, id, (r) -> r), this.runs.recorded(owner, other, (r) -> r)))
+				.publishOn(Schedulers.boundedElastic())
+				.map((t) -> PathComparison.of(id, t.getT1(), other, t.getT2(), limit));
 		});
 	}
 

@@ -6,6 +6,7 @@ import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
 
 /**
  * The browser pages. Each page is a Thymeleaf template with a plain ES module that talks
@@ -71,6 +72,15 @@ class BrowserPages {
 		model.addAttribute("page", "runs");
 		model.addAttribute("runId", Ids.looksValid(id) ? id : "");
 		return "run";
+	}
+
+	/** Two runs side by side: latency, CPU time by context, path differences. */
+	@GetMapping("/compare")
+	String compare(@RequestParam(required = false) String a, @RequestParam(required = false) String b, Model model) {
+		model.addAttribute("page", "runs");
+		model.addAttribute("runA", (a != null && Ids.looksValid(a)) ? a : "");
+		model.addAttribute("runB", (b != null && Ids.looksValid(b)) ? b : "");
+		return "compare";
 	}
 
 	@GetMapping("/labs")

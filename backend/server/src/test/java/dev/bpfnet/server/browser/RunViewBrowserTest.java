@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.regex.Pattern;
 
+import com.microsoft.playwright.Page;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -80,10 +81,60 @@ class RunViewBrowserTest extends BrowserTestSupport {
 		screenshot("run-playing");
 
 		assertThat(this.page.locator("#run-page")).hasAttribute("data-status", Pattern.compile("finished|stopped"));
+		// the stream reader loses nothing: every trace event of the run arrived or was
+		// counted in a `sampled` notice
+		String counts = null;
+		for (int i = 0; i < 300; i++) {
+			counts = (String) this.page.evaluate("() => { const s = window.bpfnetRun.state; return s.received + ' '"
+					+ " + s.sampled + ' ' + (s.run ? s.run.traceEvents : -1) + ' ' + s.pending.length; }");
+			String[] c = counts.split(" ");
+			if (Long.parseLong(c[0]) + Long.parseLong(c[1]) == Long.parseLong(c[2]) && c[3].equals("0")) {
+				break;
+			}
+			this.page.waitForTimeout(200);
+		}
+		String[] c = counts.split(" ");
+		System.out.println("run view stream: received, sampled, traceEvents, pending = " + counts);
+		assertThat(Long.parseLong(c[0]) + Long.parseLong(c[1]))
+			.as("received + sampled vs traceEvents, pending: " + counts)
+			.isEqualTo(Long.parseLong(c[2]));
 		assertThat(this.page.locator("#packets tbody tr").first()).isVisible();
+
+		// depth plots (uPlot) from the recorded series, one per queue, beside the gauges
+		assertThat(this.page.locator("#queue-plots")).hasAttribute("data-source", "recorded");
+		assertThat(this.page.locator("#queue-plots .qplot[data-queue$='/backlog'] canvas").first()).isVisible();
+		assertThat(this.page.locator("#queues .gauge").first()).isVisible();
+		this.page.evaluate("() => window.scrollTo(0, 0)");
+		screenshot("run-view");
+
+		// the CPU timeline: hovering a span names its CPU, context, functions and time
+		this.page.locator("#timeline").scrollIntoViewIfNeeded();
+		@SuppressWarnings("unchecked")
+		Map<String, Object> point = (Map<String, Object>) this.page.evaluate("() => window.bpfnetRun.spanPoint()");
+		assertThat(point).isNotNull();
+		this.page.mouse().move(((Number) point.get("x")).doubleValue(), ((Number) point.get("y")).doubleValue());
+		assertThat(this.page.locator("#timeline-tip")).isVisible();
+		assertThat(this.page.locator("#timeline-tip")).containsText("function");
+		assertThat(this.page.locator("#timeline-tip")).containsText((String) point.get("fn"));
+		assertThat(this.page.locator("#timeline-tip"))
+			.containsText(Pattern.compile("softirq|process context|ksoftirqd"));
+		screenshot("run-timeline");
+
 		this.page.locator("#packets tbody tr").first().click();
 		assertThat(this.page.locator("#inspector tbody")).containsText("veth_xmit");
 		screenshot("run-inspector");
+
+		// the last step on the host's lxc-b: the packet after forwarding, with the MACs
+		// rewritten and the TTL decremented against the hop before
+		this.page.locator("#inspector tbody tr", new Page.LocatorOptions().setHasText("lxc-b")).last().click();
+		assertThat(this.page.locator("#hop-detail")).hasAttribute("data-state", "shown");
+		assertThat(this.page.locator("#hop-detail details[data-layer=IPv4]")).containsText("ttl");
+		assertThat(this.page.locator("#hop-detail details[data-layer=Ethernet]")).containsText("bytes 0–5");
+		assertThat(this.page.locator("#hop-detail .changes")).containsText("✎");
+		assertThat(this.page.locator("#hop-detail tr.changed").first()).containsText("changed: ");
+		assertThat(this.page.locator("#hop-detail")).containsText("IPv4.ttl changed: 64 → 63");
+		this.page.locator("#hop-detail").scrollIntoViewIfNeeded();
+		screenshot("run-inspector-hops");
 
 		@SuppressWarnings("unchecked")
 		Map<String, Object> frames = (Map<String, Object>) this.page.evaluate("() => window.bpfnetRun.frames()");
