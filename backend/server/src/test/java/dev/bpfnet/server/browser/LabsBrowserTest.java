@@ -96,7 +96,13 @@ class LabsBrowserTest extends BrowserTestSupport {
 			.containsEntry("strong", "b");
 		assertThat((String) md.get("text")).startsWith("<img src=x onerror=");
 		assertThat(this.page.evaluate("() => window.hit === undefined")).isEqualTo(true);
-		assertThat(this.pageErrors).isEmpty();
+
+		// an unknown lab says so
+		this.page.navigate(url("/labs/99-nope"));
+		assertReady(this.page, "#lab-page");
+		assertThat(this.page.locator("#lab-title")).hasText("No such lab");
+		assertThat(this.page.locator("#status-bar")).containsText("There is no lab \"99-nope\"");
+		assertThat(this.pageErrors).allMatch((e) -> e.contains("404"), "only the 404 of the unknown lab");
 	}
 
 	@Test
