@@ -2,6 +2,7 @@ package dev.bpfnet.server.live;
 
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import dev.bpfnet.engine.trace.Context;
 import dev.bpfnet.engine.trace.DropReason;
@@ -18,6 +19,11 @@ import reactor.core.scheduler.Scheduler;
  * increment.
  *
  * <p>
+ * Each trace event is encoded to its SSE text once per hub, not once per client: the
+ * clients look it up in a small cache keyed by the event's index (the last
+ * {@value #ENCODED_CACHE} events; a client further behind encodes its own copy).
+ *
+ * <p>
  * {@link #register} must run on the run's thread between two events (the run service
  * calls it through {@code RunSession.inspect}) or after {@link #end}, so that a client's
  * first live id is exact and a replay of earlier ids joins it without gap or overlap.
@@ -25,6 +31,9 @@ import reactor.core.scheduler.Scheduler;
 public final class LiveHub implements TraceSink {
 
 	private static final LiveClient[] NONE = new LiveClient[0];
+
+	/** Encoded trace events kept per hub (a ring indexed by event index). */
+	static final int ENCODED_CACHE = 2048;
 
 	private final int bufferPerClient;
 
@@ -43,13 +52,23 @@ public final class LiveHub implements TraceSink {
 
 	private volatile Object end;
 
+	private final SseEncoder encoder;
+
+	private final AtomicReferenceArray<Encoded> encoded = new AtomicReferenceArray<>(ENCODED_CACHE);
+
+	/** A trace event's SSE message. */
+	private record Encoded(long index, byte[] bytes) {
+	}
+
 	/**
 	 * @param bufferPerClient events buffered per client before it is sampled
 	 * @param names the run's names
 	 * @param scheduler where clients drain (never the run's thread)
 	 * @param sampledCounter counts events sampled away, over all clients
+	 * @param encoder encodes the SSE messages
 	 */
-	public LiveHub(int bufferPerClient, NameTable names, Scheduler scheduler, AtomicLong sampledCounter) {
+	public LiveHub(int bufferPerClient, NameTable names, Scheduler scheduler, AtomicLong sampledCounter,
+			SseEncoder encoder) {
 		if (bufferPerClient < 1) {
 			throw new IllegalArgumentException("bufferPerClient must be >= 1, got " + bufferPerClient);
 		}
@@ -57,6 +76,27 @@ public final class LiveHub implements TraceSink {
 		this.names = names;
 		this.scheduler = scheduler;
 		this.sampledCounter = sampledCounter;
+		this.encoder = encoder;
+	}
+
+	SseEncoder encoder() {
+		return this.encoder;
+	}
+
+	/**
+	 * The {@code trace} message of a step (id = its index), from the cache or encoded now
+	 * (and cached). Called on the clients' drain threads; a race encodes twice,
+	 * harmlessly.
+	 */
+	byte[] encoded(Step s) {
+		int slot = s.index() % ENCODED_CACHE;
+		Encoded e = this.encoded.get(slot);
+		if (e != null && e.index() == s.index()) {
+			return e.bytes();
+		}
+		byte[] bytes = this.encoder.message(Integer.toString(s.index()), "trace", TraceEventView.of(s, this.names));
+		this.encoded.set(slot, new Encoded(s.index(), bytes));
+		return bytes;
 	}
 
 	@Override
