@@ -31,8 +31,8 @@ import reactor.core.scheduler.Scheduler;
  * event does not drain at once but {@value #LINGER_MS} ms later, so that the events of
  * that window go out together (a request from the client, the end of the run and the
  * first drain are not delayed). A batch costs the network stack one write instead of
- * three per event, and each trace event is encoded once per hub
- * ({@link LiveHub#encoded}), not once per client.
+ * three per event, and each trace event is encoded once ({@link LiveEvent}), not once per
+ * client.
  *
  * <p>
  * Memory: the buffer holds at most its capacity of events; beyond it, the response writer
@@ -63,7 +63,7 @@ public final class LiveClient {
 	private final AtomicInteger wip = new AtomicInteger();
 
 	// guarded by this
-	private final ArrayDeque<Step> buffer = new ArrayDeque<>();
+	private final ArrayDeque<LiveEvent> buffer = new ArrayDeque<>();
 
 	private boolean sampling;
 
@@ -122,7 +122,8 @@ public final class LiveClient {
 		return this.totalSampled;
 	}
 
-	void offer(Step s) {
+	void offer(LiveEvent e) {
+		Step s = e.step;
 		synchronized (this) {
 			if (this.done) {
 				return;
@@ -143,7 +144,7 @@ public final class LiveClient {
 				}
 			}
 			else {
-				this.buffer.add(s);
+				this.buffer.add(e);
 				if (this.buffer.size() > this.maxBuffered) {
 					this.maxBuffered = this.buffer.size();
 				}
@@ -241,7 +242,7 @@ public final class LiveClient {
 
 	/** The next message, or {@code null} when there is none now. */
 	private byte[] next() {
-		Step step;
+		LiveEvent step;
 		synchronized (this) {
 			if (this.done) {
 				return null;
@@ -264,7 +265,7 @@ public final class LiveClient {
 				return null;
 			}
 		}
-		return this.hub.encoded(step);
+		return step.encoded(this.hub);
 	}
 
 	private byte[] sampledEvent() {

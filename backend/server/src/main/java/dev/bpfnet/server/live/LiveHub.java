@@ -2,7 +2,6 @@ package dev.bpfnet.server.live;
 
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import dev.bpfnet.engine.trace.Context;
 import dev.bpfnet.engine.trace.DropReason;
@@ -19,9 +18,9 @@ import reactor.core.scheduler.Scheduler;
  * increment.
  *
  * <p>
- * Each trace event is encoded to its SSE text once per hub, not once per client: the
- * clients look it up in a small cache keyed by the event's index (the last
- * {@value #ENCODED_CACHE} events; a client further behind encodes its own copy).
+ * Each trace event is encoded to its SSE text once, not once per client: every client
+ * gets the same {@link LiveEvent}, which keeps the text once the first client has encoded
+ * it.
  *
  * <p>
  * {@link #register} must run on the run's thread between two events (the run service
@@ -31,9 +30,6 @@ import reactor.core.scheduler.Scheduler;
 public final class LiveHub implements TraceSink {
 
 	private static final LiveClient[] NONE = new LiveClient[0];
-
-	/** Encoded trace events kept per hub (a ring indexed by event index). */
-	static final int ENCODED_CACHE = 2048;
 
 	private final int bufferPerClient;
 
@@ -54,11 +50,8 @@ public final class LiveHub implements TraceSink {
 
 	private final SseEncoder encoder;
 
-	private final AtomicReferenceArray<Encoded> encoded = new AtomicReferenceArray<>(ENCODED_CACHE);
-
-	/** A trace event's SSE message. */
-	private record Encoded(long index, byte[] bytes) {
-	}
+	/** Trace events encoded, for tests. */
+	private final AtomicLong encodings = new AtomicLong();
 
 	/**
 	 * @param bufferPerClient events buffered per client before it is sampled
@@ -79,24 +72,18 @@ public final class LiveHub implements TraceSink {
 		this.encoder = encoder;
 	}
 
+	long encodings() {
+		return this.encodings.get();
+	}
+
 	SseEncoder encoder() {
 		return this.encoder;
 	}
 
-	/**
-	 * The {@code trace} message of a step (id = its index), from the cache or encoded now
-	 * (and cached). Called on the clients' drain threads; a race encodes twice,
-	 * harmlessly.
-	 */
-	byte[] encoded(Step s) {
-		int slot = s.index() % ENCODED_CACHE;
-		Encoded e = this.encoded.get(slot);
-		if (e != null && e.index() == s.index()) {
-			return e.bytes();
-		}
-		byte[] bytes = this.encoder.message(Integer.toString(s.index()), "trace", TraceEventView.of(s, this.names));
-		this.encoded.set(slot, new Encoded(s.index(), bytes));
-		return bytes;
+	/** Encodes the {@code trace} message of a step (id = its index). */
+	byte[] encode(Step s) {
+		this.encodings.incrementAndGet();
+		return this.encoder.message(Integer.toString(s.index()), "trace", TraceEventView.of(s, this.names));
 	}
 
 	@Override
@@ -105,8 +92,8 @@ public final class LiveHub implements TraceSink {
 		long id = this.seq++;
 		LiveClient[] cs = this.clients;
 		if (cs.length != 0) {
-			Step s = new Step((int) id, timeNs, skbId, cpu, ctx, taskId, fn, deviceId, netnsId, queueId, queueDepth,
-					verdict, drop);
+			LiveEvent s = new LiveEvent(new Step((int) id, timeNs, skbId, cpu, ctx, taskId, fn, deviceId, netnsId,
+					queueId, queueDepth, verdict, drop));
 			for (LiveClient c : cs) {
 				c.offer(s);
 			}
