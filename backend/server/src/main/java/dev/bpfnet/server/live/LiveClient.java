@@ -48,7 +48,7 @@ public final class LiveClient {
 	static final int MAX_BATCH_BYTES = 16 * 1024;
 
 	/** How long a new event waits for others to join its batch. */
-	static final long LINGER_MS = 20;
+	static final long LINGER_MS = 100;
 
 	private final LiveHub hub;
 
