@@ -212,7 +212,8 @@ async function startRun(name) {
   topo.dataset.events = '0';
   topo.dataset.runId = run.id;
   await selectRun(name);
-  const es = new EventSource(`/api/runs/${encodeURIComponent(run.id)}/events`);
+  // from the run's first event, however late the stream connects
+  const es = new EventSource(`/api/runs/${encodeURIComponent(run.id)}/events?lastEventId=-1`);
   state.live.es = es;
   const live = state.live;
   es.addEventListener('status', (e) => { try { live.status = JSON.parse(e.data).status || live.status; } catch { /* keep */ } });

@@ -792,7 +792,8 @@ on('btn-fork', fork);
 on('btn-run', async () => {
   if (state.dirty) await save();
   if (!state.id) return;
-  const r = await startRun(state.id, '1ms', 1000);
+  // 1 ms of simulated time shown over 10 s: slow enough to watch packets move
+  const r = await startRun(state.id, '1ms', 100);
   if (r) status('Cannot start a run: ' + describe(r), 'error');
 });
 on('btn-document', () => select({ type: 'document' }));

@@ -4,7 +4,9 @@
 // froze the run view: see docs/benchmarks.md "Run view frame times"). It follows the
 // text/event-stream format (WHATWG HTML §9.2): `event:`, `data:` (joined with newlines),
 // `id:`, comments and blank-line dispatch, in whatever chunks the server writes them. On a
-// dropped connection it reconnects with Last-Event-ID, like EventSource, until closed.
+// dropped connection it reconnects with Last-Event-ID, like EventSource, until closed. The first
+// request asks for the run from its first event (Last-Event-ID: -1): a page opened after the run
+// started, or ended, still sees every packet (the server replays the recorded events first).
 
 export class EventStream {
   /**
@@ -14,7 +16,7 @@ export class EventStream {
   constructor(url, onEvents) {
     this.url = url;
     this.onEvents = onEvents;
-    this.lastId = null;
+    this.lastId = '-1';
     this.closed = false;
     this.chunks = 0;
     this.abort = null;
