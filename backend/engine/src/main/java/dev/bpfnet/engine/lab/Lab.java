@@ -10,15 +10,18 @@ import java.util.List;
  * @param id the folder name, e.g. {@code 01-pod-egress}
  * @param title short title
  * @param summary one paragraph, markdown
+ * @param question the question the lab answers, one sentence (empty when the lab.yaml
+ * gives none)
  * @param durationNs simulated time of every run
  * @param steps the instructions, in order
  * @param runs the topologies the lab runs, each under a name the checks use
  * @param checks the predicates on the runs' results
  */
-public record Lab(Path dir, String id, String title, String summary, long durationNs, List<LabStep> steps,
-		List<RunSpec> runs, List<Check> checks) {
+public record Lab(Path dir, String id, String title, String summary, String question, long durationNs,
+		List<LabStep> steps, List<RunSpec> runs, List<Check> checks) {
 
 	public Lab {
+		question = (question != null) ? question : "";
 		steps = List.copyOf(steps);
 		runs = List.copyOf(runs);
 		checks = List.copyOf(checks);

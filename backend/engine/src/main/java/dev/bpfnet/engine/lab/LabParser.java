@@ -66,7 +66,8 @@ public final class LabParser {
 			.build())
 		.build();
 
-	private static final Set<String> LAB_KEYS = Set.of("id", "title", "summary", "duration", "runs", "steps", "checks");
+	private static final Set<String> LAB_KEYS = Set.of("id", "title", "summary", "question", "duration", "runs",
+			"steps", "checks");
 
 	private final List<Problem> problems = new ArrayList<>();
 
@@ -138,6 +139,7 @@ public final class LabParser {
 		}
 		String title = string(m, "", "title", null);
 		String summary = string(m, "", "summary", null);
+		String question = optString(m, "", "question");
 		long duration = DEFAULT_DURATION_NS;
 		Node d = m.get("duration");
 		if (d != null) {
@@ -160,7 +162,7 @@ public final class LabParser {
 		List<RunSpec> runs = runs(dir, m);
 		List<LabStep> steps = steps(m);
 		List<Check> checks = checks(m, runs);
-		return new Lab(dir, folder, title, summary, duration, steps, runs, checks);
+		return new Lab(dir, folder, title, summary, question, duration, steps, runs, checks);
 	}
 
 	private List<RunSpec> runs(Path dir, MapNode m) {

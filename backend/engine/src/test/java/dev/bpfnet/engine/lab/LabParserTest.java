@@ -122,6 +122,18 @@ class LabParserTest {
 	}
 
 	@Test
+	void theQuestionIsOptionalAndAString() {
+		String checks = "checks:\n  - { kind: path-contains, run: bpfnet, function: netkit_xmit }\n";
+		assertThat(LabParser.parse(this.dir, HEAD + checks).question()).isEmpty();
+		assertThat(LabParser.parse(this.dir, "question: \"Does it?\"\n" + HEAD + checks).question())
+			.isEqualTo("Does it?");
+		assertThat(texts(problems("question: [a]\n" + HEAD + checks)))
+			.anySatisfy(s -> assertThat(s).startsWith("question: expected a string, got a list (line 1"));
+		assertThat(texts(problems("question: \" \"\n" + HEAD + checks)))
+			.anySatisfy(s -> assertThat(s).startsWith("question: must not be empty (line 1"));
+	}
+
+	@Test
 	void badTopLevelFieldsAndRuns() throws IOException {
 		Files.writeString(this.dir.resolve("broken.yaml"), "name: x\nnodes: 3\n");
 		List<String> p = texts(problems("""

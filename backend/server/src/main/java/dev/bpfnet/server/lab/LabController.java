@@ -4,8 +4,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 
 import dev.bpfnet.engine.lab.Check;
@@ -16,6 +21,11 @@ import dev.bpfnet.engine.lab.LabException;
 import dev.bpfnet.engine.lab.LabRun;
 import dev.bpfnet.engine.lab.LabRunner;
 import dev.bpfnet.engine.run.RunReport;
+import dev.bpfnet.engine.topology.Namespace;
+import dev.bpfnet.engine.topology.Node;
+import dev.bpfnet.engine.topology.TopologyDocument;
+import dev.bpfnet.engine.topology.TopologyException;
+import dev.bpfnet.engine.topology.TopologyParser;
 import dev.bpfnet.server.api.ApiException;
 import dev.bpfnet.server.config.BpfnetProperties;
 import io.swagger.v3.oas.annotations.Operation;
@@ -47,13 +57,26 @@ class LabController {
 
 	private final Semaphore running;
 
+	private static final List<String> KINDS = List.of("bpfnet", "veth", "nic");
+
+	private static final Comparator<String> KIND_ORDER = Comparator
+		.comparingInt((String k) -> KINDS.contains(k) ? KINDS.indexOf(k) : KINDS.size())
+		.thenComparing(Comparator.naturalOrder());
+
+	private final Map<String, Map<String, List<String>>> devices = new ConcurrentHashMap<>();
+
 	LabController(LabCatalog catalog, BpfnetProperties properties) {
 		this.catalog = catalog;
 		this.running = new Semaphore(Math.max(1, properties.limits().concurrentRuns()));
 	}
 
-	/** A lab in the catalog. */
-	record LabSummary(String id, String title, String summary, int steps, List<String> runs, int checks) {
+	/**
+	 * A lab in the catalog; {@code devices} gives, per run, the device kinds of its
+	 * topology ({@code bpfnet}, {@code nic}, {@code veth}), so the catalog can say what
+	 * the lab compares.
+	 */
+	record LabSummary(String id, String title, String summary, String question, int steps, List<String> runs,
+			Map<String, List<String>> devices, int checks) {
 	}
 
 	/** One run of a lab with its topology document. */
@@ -65,8 +88,8 @@ class LabController {
 	}
 
 	/** A lab in full. */
-	record LabView(String id, String title, String summary, long durationNs, List<Lab.LabStep> steps,
-			List<LabRunView> runs, List<CheckView> checks) {
+	record LabView(String id, String title, String summary, String question, long durationNs, List<Lab.LabStep> steps,
+			List<LabRunView> runs, Map<String, List<String>> devices, List<CheckView> checks) {
 	}
 
 	/** The outcome of checking a lab. */
@@ -79,8 +102,8 @@ class LabController {
 	List<LabSummary> list() {
 		return this.catalog.all()
 			.stream()
-			.map((l) -> new LabSummary(l.id(), l.title(), l.summary(), l.steps().size(),
-					l.runs().stream().map(Lab.RunSpec::name).toList(), l.checks().size()))
+			.map((l) -> new LabSummary(l.id(), l.title(), l.summary(), l.question(), l.steps().size(),
+					l.runs().stream().map(Lab.RunSpec::name).toList(), devices(l), l.checks().size()))
 			.toList();
 	}
 
@@ -97,7 +120,8 @@ class LabController {
 			Check c = lab.checks().get(i);
 			checks.add(new CheckView(i, c.kind(), c.title(), c.runs()));
 		}
-		return new LabView(lab.id(), lab.title(), lab.summary(), lab.durationNs(), lab.steps(), runs, checks);
+		return new LabView(lab.id(), lab.title(), lab.summary(), lab.question(), lab.durationNs(), lab.steps(), runs,
+				devices(lab), checks);
 	}
 
 	@PostMapping(path = "/{id}/check", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -136,6 +160,33 @@ class LabController {
 
 	private Lab lab(String id) {
 		return this.catalog.find(id).orElseThrow(() -> ApiException.notFound("lab", id));
+	}
+
+	/**
+	 * The device kinds of each run's topology, in the order {@code bpfnet}, {@code veth},
+	 * {@code nic}; a topology that does not parse (the lab parser reports it) has none.
+	 * Labs are read once at start-up, so this is computed once per lab.
+	 */
+	private Map<String, List<String>> devices(Lab lab) {
+		return this.devices.computeIfAbsent(lab.id(), (id) -> {
+			Map<String, List<String>> out = new LinkedHashMap<>();
+			for (Lab.RunSpec r : lab.runs()) {
+				Set<String> kinds = new TreeSet<>(KIND_ORDER);
+				try {
+					TopologyDocument doc = TopologyParser.parse(lab.dir().resolve(r.topology()));
+					for (Node node : doc.nodes()) {
+						for (Namespace ns : node.namespaces()) {
+							ns.devices().forEach((d) -> kinds.add(d.kind()));
+						}
+					}
+				}
+				catch (TopologyException ex) {
+					// reported by LabParser under runs[i].topology
+				}
+				out.put(r.name(), List.copyOf(kinds));
+			}
+			return out;
+		});
 	}
 
 	private static String yaml(Lab lab, Lab.RunSpec run) {

@@ -1,7 +1,9 @@
 package dev.bpfnet.server.live;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -9,7 +11,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import dev.bpfnet.engine.trace.Function;
 import dev.bpfnet.engine.trace.Names;
 import dev.bpfnet.engine.trace.Step;
-import org.springframework.http.codec.ServerSentEvent;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
 import reactor.core.scheduler.Scheduler;
@@ -22,8 +23,32 @@ import reactor.core.scheduler.Scheduler;
  * {@code sampled} event says how many events (which ids, which simulated interval) were
  * sampled away with those counts, and live events resume. The run never waits for a
  * client.
+ *
+ * <p>
+ * The stream is pre-encoded SSE text ({@link SseEncoder}): each element is one batch, the
+ * messages waiting when the client's buffer is drained, up to {@value #MAX_BATCH}
+ * messages or {@value #MAX_BATCH_BYTES} bytes, written and flushed as one buffer. A new
+ * event does not drain at once but {@value #LINGER_MS} ms later, so that the events of
+ * that window go out together (a request from the client, the end of the run and the
+ * first drain are not delayed). A batch costs the network stack one write instead of
+ * three per event, and each trace event is encoded once ({@link LiveEvent}), not once per
+ * client.
+ *
+ * <p>
+ * Memory: the buffer holds at most its capacity of events; beyond it, the response writer
+ * has asked for a bounded number of batches ahead of the socket (Reactor Netty asks for
+ * 32 groups and queues up to 128 writes), which is why batches are kept small.
  */
 public final class LiveClient {
+
+	/** Most messages in one batch. */
+	static final int MAX_BATCH = 64;
+
+	/** A batch is closed once it holds this many bytes. */
+	static final int MAX_BATCH_BYTES = 16 * 1024;
+
+	/** How long a new event waits for others to join its batch. */
+	static final long LINGER_MS = 100;
 
 	private final LiveHub hub;
 
@@ -38,7 +63,7 @@ public final class LiveClient {
 	private final AtomicInteger wip = new AtomicInteger();
 
 	// guarded by this
-	private final ArrayDeque<Step> buffer = new ArrayDeque<>();
+	private final ArrayDeque<LiveEvent> buffer = new ArrayDeque<>();
 
 	private boolean sampling;
 
@@ -64,7 +89,10 @@ public final class LiveClient {
 
 	private boolean done;
 
-	private volatile FluxSink<ServerSentEvent<Object>> sink;
+	/** The last message taken was the {@code end}: drain thread only. */
+	private boolean ended;
+
+	private volatile FluxSink<byte[]> sink;
 
 	LiveClient(LiveHub hub, long firstId, int capacity, NameTable names, Scheduler scheduler) {
 		this.hub = hub;
@@ -94,7 +122,8 @@ public final class LiveClient {
 		return this.totalSampled;
 	}
 
-	void offer(Step s) {
+	void offer(LiveEvent e) {
+		Step s = e.step;
 		synchronized (this) {
 			if (this.done) {
 				return;
@@ -115,13 +144,13 @@ public final class LiveClient {
 				}
 			}
 			else {
-				this.buffer.add(s);
+				this.buffer.add(e);
 				if (this.buffer.size() > this.maxBuffered) {
 					this.maxBuffered = this.buffer.size();
 				}
 			}
 		}
-		schedule();
+		schedule(LINGER_MS);
 	}
 
 	void end(Object finalStatus) {
@@ -132,12 +161,12 @@ public final class LiveClient {
 	}
 
 	/**
-	 * The client's events as SSE ({@code trace}, {@code sampled}, then {@code end}),
-	 * emitted only on demand.
+	 * The client's events as SSE text ({@code trace}, {@code sampled}, then {@code end}),
+	 * in batches, emitted only on demand (one batch per request).
 	 * @return the flux; cancelling it disconnects the client
 	 */
-	public Flux<ServerSentEvent<Object>> flux() {
-		return Flux.<ServerSentEvent<Object>>create((s) -> {
+	public Flux<byte[]> flux() {
+		return Flux.<byte[]>create((s) -> {
 			this.sink = s;
 			s.onRequest((n) -> schedule());
 			s.onDispose(this::close);
@@ -155,9 +184,22 @@ public final class LiveClient {
 	}
 
 	private void schedule() {
+		schedule(0);
+	}
+
+	/**
+	 * Drains after {@code delayMs} unless a drain is already scheduled or running (which
+	 * then takes what has come).
+	 */
+	private void schedule(long delayMs) {
 		if (this.sink != null && this.wip.getAndIncrement() == 0) {
 			try {
-				this.worker.schedule(this::drain);
+				if (delayMs > 0) {
+					this.worker.schedule(this::drain, delayMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+				}
+				else {
+					this.worker.schedule(this::drain);
+				}
 			}
 			catch (RuntimeException ex) {
 				// the worker is disposed: the client has gone
@@ -168,15 +210,25 @@ public final class LiveClient {
 
 	private void drain() {
 		int missed = 1;
-		FluxSink<ServerSentEvent<Object>> s = this.sink;
+		FluxSink<byte[]> s = this.sink;
+		List<byte[]> batch = new ArrayList<>();
 		while (true) {
 			while (s.requestedFromDownstream() > 0) {
-				ServerSentEvent<Object> next = next();
-				if (next == null) {
+				int bytes = 0;
+				while (batch.size() < MAX_BATCH && bytes < MAX_BATCH_BYTES && !this.ended) {
+					byte[] next = next();
+					if (next == null) {
+						break;
+					}
+					batch.add(next);
+					bytes += next.length;
+				}
+				if (batch.isEmpty()) {
 					break;
 				}
-				s.next(next);
-				if ("end".equals(next.event())) {
+				s.next(SseEncoder.join(batch));
+				batch.clear();
+				if (this.ended) {
 					s.complete();
 					return;
 				}
@@ -188,8 +240,9 @@ public final class LiveClient {
 		}
 	}
 
-	private ServerSentEvent<Object> next() {
-		Step step;
+	/** The next message, or {@code null} when there is none now. */
+	private byte[] next() {
+		LiveEvent step;
 		synchronized (this) {
 			if (this.done) {
 				return null;
@@ -197,7 +250,7 @@ public final class LiveClient {
 			step = this.buffer.poll();
 			if (step == null) {
 				if (this.sampling) {
-					ServerSentEvent<Object> e = sampledEvent();
+					byte[] e = sampledEvent();
 					this.sampling = false;
 					this.sampledCount = 0;
 					java.util.Arrays.fill(this.sampledByFunction, 0);
@@ -206,18 +259,16 @@ public final class LiveClient {
 				}
 				if (this.end != null) {
 					this.done = true;
-					return ServerSentEvent.<Object>builder(this.end).event("end").build();
+					this.ended = true;
+					return this.hub.encoder().message(null, "end", this.end);
 				}
 				return null;
 			}
 		}
-		return ServerSentEvent.<Object>builder(TraceEventView.of(step, this.names))
-			.id(Long.toString(step.index()))
-			.event("trace")
-			.build();
+		return step.encoded(this.hub);
 	}
 
-	private ServerSentEvent<Object> sampledEvent() {
+	private byte[] sampledEvent() {
 		Map<String, Long> byFunction = new LinkedHashMap<>();
 		Function[] fns = Function.values();
 		for (int i = 0; i < fns.length; i++) {
@@ -232,7 +283,7 @@ public final class LiveClient {
 		this.hub.sampled(this.sampledCount);
 		Sampled data = new Sampled(this.sampledCount, this.sampledFromId, this.sampledToId, this.sampledFromNs,
 				this.sampledToNs, byFunction, byDevice);
-		return ServerSentEvent.<Object>builder(data).id(Long.toString(this.sampledToId)).event("sampled").build();
+		return this.hub.encoder().message(Long.toString(this.sampledToId), "sampled", data);
 	}
 
 	/**

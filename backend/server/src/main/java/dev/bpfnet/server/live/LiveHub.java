@@ -18,6 +18,11 @@ import reactor.core.scheduler.Scheduler;
  * increment.
  *
  * <p>
+ * Each trace event is encoded to its SSE text once, not once per client: every client
+ * gets the same {@link LiveEvent}, which keeps the text once the first client has encoded
+ * it.
+ *
+ * <p>
  * {@link #register} must run on the run's thread between two events (the run service
  * calls it through {@code RunSession.inspect}) or after {@link #end}, so that a client's
  * first live id is exact and a replay of earlier ids joins it without gap or overlap.
@@ -43,13 +48,20 @@ public final class LiveHub implements TraceSink {
 
 	private volatile Object end;
 
+	private final SseEncoder encoder;
+
+	/** Trace events encoded, for tests. */
+	private final AtomicLong encodings = new AtomicLong();
+
 	/**
 	 * @param bufferPerClient events buffered per client before it is sampled
 	 * @param names the run's names
 	 * @param scheduler where clients drain (never the run's thread)
 	 * @param sampledCounter counts events sampled away, over all clients
+	 * @param encoder encodes the SSE messages
 	 */
-	public LiveHub(int bufferPerClient, NameTable names, Scheduler scheduler, AtomicLong sampledCounter) {
+	public LiveHub(int bufferPerClient, NameTable names, Scheduler scheduler, AtomicLong sampledCounter,
+			SseEncoder encoder) {
 		if (bufferPerClient < 1) {
 			throw new IllegalArgumentException("bufferPerClient must be >= 1, got " + bufferPerClient);
 		}
@@ -57,6 +69,21 @@ public final class LiveHub implements TraceSink {
 		this.names = names;
 		this.scheduler = scheduler;
 		this.sampledCounter = sampledCounter;
+		this.encoder = encoder;
+	}
+
+	long encodings() {
+		return this.encodings.get();
+	}
+
+	SseEncoder encoder() {
+		return this.encoder;
+	}
+
+	/** Encodes the {@code trace} message of a step (id = its index). */
+	byte[] encode(Step s) {
+		this.encodings.incrementAndGet();
+		return this.encoder.message(Integer.toString(s.index()), "trace", TraceEventView.of(s, this.names));
 	}
 
 	@Override
@@ -65,8 +92,8 @@ public final class LiveHub implements TraceSink {
 		long id = this.seq++;
 		LiveClient[] cs = this.clients;
 		if (cs.length != 0) {
-			Step s = new Step((int) id, timeNs, skbId, cpu, ctx, taskId, fn, deviceId, netnsId, queueId, queueDepth,
-					verdict, drop);
+			LiveEvent s = new LiveEvent(new Step((int) id, timeNs, skbId, cpu, ctx, taskId, fn, deviceId, netnsId,
+					queueId, queueDepth, verdict, drop));
 			for (LiveClient c : cs) {
 				c.offer(s);
 			}

@@ -27,7 +27,6 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -62,6 +61,7 @@ import dev.bpfnet.server.config.BpfnetProperties;
 import dev.bpfnet.server.live.LiveClient;
 import dev.bpfnet.server.live.LiveHub;
 import dev.bpfnet.server.live.LiveStreams;
+import dev.bpfnet.server.live.SseEncoder;
 import dev.bpfnet.server.live.NameTable;
 import dev.bpfnet.server.live.TraceEventView;
 import dev.bpfnet.server.program.ProgramObjects;
@@ -84,6 +84,9 @@ public class RunService implements LiveStreams, ApplicationRunner {
 	static final long DEFAULT_DURATION_NS = 10_000_000L;
 
 	static final int REPLAY_PAGE = 512;
+
+	/** Replayed events per SSE write. */
+	static final int REPLAY_CHUNK = 64;
 
 	static final int RESULTS_CACHE = 4;
 
@@ -120,6 +123,8 @@ public class RunService implements LiveStreams, ApplicationRunner {
 
 	private final MeterRegistry meters;
 
+	private final SseEncoder sse;
+
 	/** A run of this process: its hub from the start, its session once built. */
 	static final class Active {
 
@@ -150,8 +155,10 @@ public class RunService implements LiveStreams, ApplicationRunner {
 	}
 
 	public RunService(RunStore store, BpfnetProperties props, ObjectProvider<TopologyVersions> topologies,
-			ObjectProvider<ProgramObjects> programs, ObjectProvider<LabCatalog> labs, MeterRegistry meters) {
+			ObjectProvider<ProgramObjects> programs, ObjectProvider<LabCatalog> labs, MeterRegistry meters,
+			SseEncoder sse) {
 		this.store = store;
+		this.sse = sse;
 		this.labs = labs;
 		this.limits = props.limits();
 		this.runsDir = props.dataDir().resolve("runs");
@@ -453,7 +460,7 @@ public class RunService implements LiveStreams, ApplicationRunner {
 		RunRow row = new RunRow(id, owner, t.id(), inline ? null : t.version(), doc.name(), seed, options.durationNs(),
 				params, "queued", null, null, 0, 0, 0, now, null, null, null, null, null);
 		LiveHub hub = new LiveHub(this.limits.sseClientBuffer(), new NameTable(Map.of()), this.liveScheduler,
-				this.sampled);
+				this.sampled, this.sse);
 		Active a = new Active(id, owner, hub, options.pace() != null);
 		ObjectSource source = source(objects);
 		boolean keepYaml = inline && req.lab() == null;
@@ -1022,7 +1029,7 @@ public class RunService implements LiveStreams, ApplicationRunner {
 	// live
 
 	@Override
-	public Flux<ServerSentEvent<Object>> events(String owner, String runId, Long lastEventId) {
+	public Flux<byte[]> events(String owner, String runId, Long lastEventId) {
 		return row(owner, runId).flatMapMany((r) -> {
 			Active a = this.active.get(r.id());
 			long from = (lastEventId != null) ? Math.max(0, lastEventId + 1) : -1;
@@ -1030,20 +1037,21 @@ public class RunService implements LiveStreams, ApplicationRunner {
 				CompletableFuture<LiveClient> reg = a.session.thenCompose((s) -> (s == null)
 						? CompletableFuture.completedFuture(a.hub.register()) : s.inspect((x) -> a.hub.register()));
 				// a status event first: the response starts even while the run is queued
-				ServerSentEvent<Object> status = ServerSentEvent.<Object>builder(view(r, a)).event("status").build();
+				byte[] status = this.sse.message(null, "status", view(r, a));
 				return Flux.concat(Flux.just(status), Mono.fromFuture(reg).flatMapMany((client) -> {
-					Flux<ServerSentEvent<Object>> replay = (from >= 0 && from < client.firstId())
+					Flux<byte[]> replay = (from >= 0 && from < client.firstId())
 							? replay(owner, runId, from, client.firstId()) : Flux.empty();
 					return Flux.concat(replay, client.flux());
 				}));
 			}
 			long start = (from >= 0) ? from : 0;
-			ServerSentEvent<Object> end = ServerSentEvent.<Object>builder(view(r, null)).event("end").build();
+			byte[] end = this.sse.message(null, "end", view(r, null));
 			return Flux.concat(replay(owner, runId, start, r.traceEvents()), Flux.just(end));
 		});
 	}
 
-	private Flux<ServerSentEvent<Object>> replay(String owner, String id, long from, long to) {
+	/** Recorded events {@code from..to-1}, in SSE chunks of {@value #REPLAY_CHUNK}. */
+	private Flux<byte[]> replay(String owner, String id, long from, long to) {
 		if (to <= from) {
 			return Flux.empty();
 		}
@@ -1053,11 +1061,9 @@ public class RunService implements LiveStreams, ApplicationRunner {
 					(rec) -> rec.events(from + (long) k * REPLAY_PAGE,
 							(int) Math.min(REPLAY_PAGE, to - from - (long) k * REPLAY_PAGE))),
 					1)
-			.concatMapIterable((list) -> list)
-			.map((TraceEventView e) -> ServerSentEvent.<Object>builder(e)
-				.id(Long.toString(e.id()))
-				.event("trace")
-				.build());
+			.concatMapIterable((List<TraceEventView> list) -> SseEncoder.join(
+					list.stream().map((e) -> this.sse.message(Long.toString(e.id()), "trace", e)).toList(),
+					REPLAY_CHUNK));
 	}
 
 	/** The hub of a live run (tests and metrics). */

@@ -5,6 +5,7 @@ import java.util.Objects;
 
 import dev.bpfnet.engine.run.RunReport;
 import dev.bpfnet.server.api.ApiException;
+import dev.bpfnet.server.live.SseResponses;
 import dev.bpfnet.server.live.TraceEventView;
 import dev.bpfnet.server.share.ShareService;
 import io.swagger.v3.oas.annotations.Operation;
@@ -13,7 +14,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.http.MediaType;
-import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -101,9 +102,10 @@ class SharedRunController {
 
 	@GetMapping(path = "/api/shares/{token}/runs/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
 	@Operation(summary = "Replay a shared run's trace as Server-Sent Events (public; resumable with Last-Event-ID)")
-	Flux<ServerSentEvent<Object>> events(@PathVariable String token, @PathVariable String id,
-			@RequestHeader(name = "Last-Event-ID", required = false) Long lastEventId) {
-		return owner(token, id).flatMapMany((owner) -> this.runs.events(owner, id, lastEventId));
+	Mono<Void> events(@PathVariable String token, @PathVariable String id,
+			@RequestHeader(name = "Last-Event-ID", required = false) Long lastEventId, ServerHttpResponse response) {
+		return SseResponses.write(response,
+				owner(token, id).flatMapMany((owner) -> this.runs.events(owner, id, lastEventId)));
 	}
 
 }

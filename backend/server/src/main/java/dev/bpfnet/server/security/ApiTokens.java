@@ -3,6 +3,7 @@ package dev.bpfnet.server.security;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -22,6 +23,11 @@ import org.springframework.stereotype.Service;
  * SHA-256 of a token is stored and a presented token is looked up by its hash, so the
  * database never holds a usable token and no comparison leaks how much of a guess
  * matched. The token text is returned once, at creation.
+ *
+ * <p>
+ * A presented token's owner is cached for {@value #CACHE_SECONDS} s ({@link TokenCache}),
+ * so most Bearer requests make no database query; deleting a token drops it from the
+ * cache at once.
  */
 @Service
 public class ApiTokens {
@@ -31,10 +37,21 @@ public class ApiTokens {
 
 	static final int MAX_TOKENS_PER_USER = 50;
 
+	static final int CACHE_SECONDS = 30;
+
+	static final int CACHE_ENTRIES = 10_000;
+
 	private final DatabaseClient db;
+
+	private final TokenCache cache = new TokenCache(Duration.ofSeconds(CACHE_SECONDS), CACHE_ENTRIES, System::nanoTime);
 
 	ApiTokens(DatabaseClient db) {
 		this.db = db;
+	}
+
+	/** Tokens cached now (tests). */
+	int cached() {
+		return this.cache.size();
 	}
 
 	/** A stored token without its secret. */
@@ -110,25 +127,34 @@ public class ApiTokens {
 			.bind("o", owner)
 			.fetch()
 			.rowsUpdated()
+			.doOnNext((n) -> this.cache.revoke(id))
 			.flatMap((n) -> (n == 0) ? Mono.error(ApiException.notFound("token", id)) : Mono.empty());
 	}
 
 	/**
 	 * The owner of {@code token}, or empty when it is not a live token. Records the time
-	 * of use at minute granularity (one write per token and minute at most).
+	 * of use at minute granularity (one write per token and minute at most, and only when
+	 * the token is looked up in the database, i.e. not cached: the recorded time can lag
+	 * the last use by up to the cache's {@value #CACHE_SECONDS} s).
 	 */
 	public Mono<String> authenticate(String token) {
 		if (token == null || !token.startsWith(PREFIX) || token.length() > 100) {
 			return Mono.empty();
 		}
 		String hash = sha256(token);
+		String cached = this.cache.owner(hash);
+		if (cached != null) {
+			return Mono.just(cached);
+		}
+		long generation = this.cache.generation();
 		OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-		return this.db.sql("SELECT owner, last_used_at FROM api_tokens WHERE token_hash = :h")
+		return this.db.sql("SELECT id, owner, last_used_at FROM api_tokens WHERE token_hash = :h")
 			.bind("h", hash)
-			.map((row) -> new Object[] { row.get("owner", String.class),
-					row.get("last_used_at", OffsetDateTime.class) })
+			.map((row) -> new Object[] { row.get("owner", String.class), row.get("last_used_at", OffsetDateTime.class),
+					row.get("id", String.class) })
 			.one()
 			.flatMap((r) -> {
+				this.cache.put(hash, (String) r[2], (String) r[0], generation);
 				OffsetDateTime last = (OffsetDateTime) r[1];
 				Mono<String> owner = Mono.just((String) r[0]);
 				if (last != null && last.isAfter(now.minusMinutes(1))) {

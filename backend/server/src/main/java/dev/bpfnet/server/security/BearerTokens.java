@@ -14,6 +14,7 @@ import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.web.server.authentication.AuthenticationWebFilter;
 import org.springframework.security.web.server.authentication.ServerAuthenticationEntryPointFailureHandler;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.util.matcher.AndServerWebExchangeMatcher;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher.MatchResult;
 
@@ -51,18 +52,26 @@ final class BearerTokens {
 
 	}
 
-	static AuthenticationWebFilter filter(ApiTokens tokens, ApiProblems problems) {
+	/**
+	 * The filter.
+	 * @param tokens the tokens
+	 * @param problems answers a failure (401 problem detail)
+	 * @param where the requests on which a Bearer header is looked at
+	 * @return the filter
+	 */
+	static AuthenticationWebFilter filter(ApiTokens tokens, ApiProblems problems, ServerWebExchangeMatcher where) {
 		ReactiveAuthenticationManager manager = (Authentication auth) -> tokens
 			.authenticate((String) auth.getCredentials())
 			.switchIfEmpty(Mono.error(new BadCredentialsException("unknown or deleted API token")))
 			.map((owner) -> UsernamePasswordAuthenticationToken.authenticated(owner, null,
 					List.of(new SimpleGrantedAuthority("ROLE_USER"))));
 		AuthenticationWebFilter filter = new AuthenticationWebFilter(manager);
-		ServerWebExchangeMatcher bearer = (exchange) -> {
+		ServerWebExchangeMatcher header = (exchange) -> {
 			String h = exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
 			return (h != null && h.regionMatches(true, 0, "Bearer ", 0, 7)) ? MatchResult.match()
 					: MatchResult.notMatch();
 		};
+		ServerWebExchangeMatcher bearer = new AndServerWebExchangeMatcher(where, header);
 		filter.setRequiresAuthenticationMatcher(bearer);
 		filter.setServerAuthenticationConverter((exchange) -> {
 			String h = exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION);

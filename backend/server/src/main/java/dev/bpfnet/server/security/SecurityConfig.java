@@ -51,7 +51,8 @@ import org.springframework.web.server.WebFilter;
  * Public: {@code /}, static resources, {@code /actuator/health}, {@code /actuator/info},
  * the OpenAPI document and Swagger UI, the lab pages, shared-topology pages
  * ({@code /shared/{token}}) and the editor's YAML/JSON converters under {@code /ui}.
- * Actuator metrics need an account (form or Basic).
+ * Actuator metrics need an account: the login session, Basic, or, as for the API, a
+ * Bearer token (accepted on {@code /actuator/**} only).
  *
  * <p>
  * Passwords: see {@link PasswordConfig}.
@@ -105,7 +106,8 @@ public class SecurityConfig {
 						.access(SecurityConfig::accountsOnly))
 			.authenticationManager(passwords)
 			.httpBasic((basic) -> basic.authenticationEntryPoint(problems))
-			.addFilterAt(BearerTokens.filter(tokens, problems), SecurityWebFiltersOrder.HTTP_BASIC)
+			.addFilterAt(BearerTokens.filter(tokens, problems, ServerWebExchangeMatchers.anyExchange()),
+					SecurityWebFiltersOrder.HTTP_BASIC)
 			.addFilterAt(visitors.filter(), SecurityWebFiltersOrder.ANONYMOUS_AUTHENTICATION)
 			.formLogin(ServerHttpSecurity.FormLoginSpec::disable)
 			.logout(ServerHttpSecurity.LogoutSpec::disable)
@@ -121,7 +123,7 @@ public class SecurityConfig {
 	@Bean
 	@Order(2)
 	SecurityWebFilterChain pageSecurity(ServerHttpSecurity http, ReactiveAuthenticationManager passwords,
-			ServerCsrfTokenRepository csrf) {
+			ApiTokens tokens, ServerCsrfTokenRepository csrf) {
 		return http
 			.authorizeExchange((ex) -> ex
 				.pathMatchers("/", "/login", "/register", "/error", "/favicon.ico", "/css/**", "/js/**", "/img/**",
@@ -145,6 +147,8 @@ public class SecurityConfig {
 			.formLogin((form) -> form.loginPage("/login"))
 			.httpBasic((basic) -> {
 			})
+			.addFilterAt(BearerTokens.filter(tokens, new ApiProblems(),
+					ServerWebExchangeMatchers.pathMatchers("/actuator/**")), SecurityWebFiltersOrder.HTTP_BASIC)
 			.logout((logout) -> logout.logoutUrl("/logout"))
 			.csrf((c) -> c.csrfTokenRepository(csrf))
 			.addFilterAfter(subscribeCsrfToken(), SecurityWebFiltersOrder.CSRF)

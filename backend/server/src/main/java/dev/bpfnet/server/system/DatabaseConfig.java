@@ -11,7 +11,10 @@ import dev.bpfnet.server.config.BpfnetProperties;
 import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.ConnectionFactoryOptions;
 
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.jdbc.DataSourceBuilder;
+import org.springframework.boot.r2dbc.autoconfigure.R2dbcProperties;
 import org.springframework.boot.r2dbc.autoconfigure.ConnectionFactoryOptionsBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -42,6 +45,30 @@ public class DatabaseConfig {
 			throw new UncheckedIOException("cannot create the data directory " + dir, ex);
 		}
 		return dir.resolve("bpfnet");
+	}
+
+	/**
+	 * Wraps the auto-configured connection pool so that all H2 work runs on the
+	 * {@code bpfnet-db} threads, never on a Netty event loop ({@link DatabaseThreads}),
+	 * with as many threads as the pool has connections at most
+	 * ({@code spring.r2dbc.pool.max-size}).
+	 * @param r2dbc the R2DBC properties (read when the pool bean is created)
+	 * @return the post-processor
+	 */
+	@Bean
+	static BeanPostProcessor databaseThreads(ObjectProvider<R2dbcProperties> r2dbc) {
+		return new BeanPostProcessor() {
+			@Override
+			public Object postProcessAfterInitialization(Object bean, String beanName) {
+				if (bean instanceof ConnectionFactory factory && !(bean instanceof DatabaseThreads)) {
+					R2dbcProperties properties = r2dbc.getIfAvailable();
+					int max = (properties != null && properties.getPool().getMaxSize() > 0)
+							? properties.getPool().getMaxSize() : 10;
+					return new DatabaseThreads(factory, max);
+				}
+				return bean;
+			}
+		};
 	}
 
 	@Bean

@@ -89,4 +89,15 @@ class BrowserPages {
 		return "labs";
 	}
 
+	/**
+	 * One lab: instructions beside its topologies, steps with run and check actions
+	 * ({@code js/lab.js}). Public, as the labs API.
+	 */
+	@GetMapping("/labs/{id}")
+	String lab(@PathVariable String id, Model model) {
+		model.addAttribute("page", "labs");
+		model.addAttribute("labId", id.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}") ? id : "");
+		return "lab";
+	}
+
 }

@@ -90,4 +90,50 @@ class LabApiIntegrationTests extends ServerIntegrationTest {
 			.exists();
 	}
 
+	@Test
+	void catalogSaysWhatEachLabAsksAndWhichDevicesItsRunsUse() {
+		this.client.get()
+			.uri("/api/labs")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$[0].question")
+			.value((String q) -> assertThat(q).contains("bpfnet").endsWith("?"))
+			.jsonPath("$[0].devices.veth")
+			.isEqualTo(List.of("veth", "nic"))
+			.jsonPath("$[0].devices.bpfnet")
+			.isEqualTo(List.of("bpfnet", "nic"))
+			.jsonPath("$[1].devices.backlog")
+			.isEqualTo(List.of("veth"))
+			.jsonPath("$[?(@.question == '')]")
+			.isEmpty();
+		this.client.get()
+			.uri("/api/labs/03-redirect-peer")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.question")
+			.value((String q) -> assertThat(q).contains("bpf_redirect_peer"))
+			.jsonPath("$.devices.peer")
+			.isEqualTo(List.of("bpfnet", "nic"));
+	}
+
+	/**
+	 * Starting a lab's run needs an account or a lab visitor's cookie: without either the
+	 * answer is 401, upon which the lab page asks {@code POST /api/visitors} for a cookie
+	 * and tries again.
+	 */
+	@Test
+	void startingALabRunWithoutAnAccountOrVisitorCookieIs401() {
+		this.client.post()
+			.uri("/api/runs")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("lab", "01-pod-egress", "labRun", "bpfnet"))
+			.exchange()
+			.expectStatus()
+			.isUnauthorized();
+	}
+
 }

@@ -33,6 +33,9 @@ class FormSecurityIntegrationTests extends ServerIntegrationTest {
 	@Autowired
 	WebTestClient client;
 
+	@Autowired
+	ApiTokens tokens;
+
 	/** The page's CSRF field value and the XSRF-TOKEN cookie it came with. */
 	record Form(String csrf, String cookie) {
 	}
@@ -281,6 +284,59 @@ class FormSecurityIntegrationTests extends ServerIntegrationTest {
 			.exchange()
 			.expectStatus()
 			.isUnauthorized();
+	}
+
+	@Test
+	void aTokenRevokedWithAnotherTokenIsRefusedAtOnceWhileCached() {
+		String first = TestUsers.registerWithToken(this.client, "f-revoker2");
+		String second = (String) this.client.post()
+			.uri("/api/tokens")
+			.headers((h) -> h.setBearerAuth(first))
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("name", "second"))
+			.exchange()
+			.expectStatus()
+			.isCreated()
+			.expectBody(Map.class)
+			.returnResult()
+			.getResponseBody()
+			.get("token");
+		for (int i = 0; i < 3; i++) {
+			// used (and cached) a few times
+			this.client.get()
+				.uri("/api/users/me")
+				.headers((h) -> h.setBearerAuth(first))
+				.exchange()
+				.expectStatus()
+				.isOk();
+		}
+		assertThat(this.tokens.cached()).isPositive();
+		String firstId = java.util.Arrays
+			.stream(this.client.get()
+				.uri("/api/tokens")
+				.headers((h) -> h.setBearerAuth(second))
+				.exchange()
+				.expectBody(Map[].class)
+				.returnResult()
+				.getResponseBody())
+			.filter((t) -> !"second".equals(t.get("name")))
+			.findFirst()
+			.orElseThrow()
+			.get("id")
+			.toString();
+		this.client.delete()
+			.uri("/api/tokens/{id}", firstId)
+			.headers((h) -> h.setBearerAuth(second))
+			.exchange()
+			.expectStatus()
+			.isNoContent();
+		this.client.get()
+			.uri("/api/users/me")
+			.headers((h) -> h.setBearerAuth(first))
+			.exchange()
+			.expectStatus()
+			.isUnauthorized();
+		this.client.get().uri("/api/users/me").headers((h) -> h.setBearerAuth(second)).exchange().expectStatus().isOk();
 	}
 
 	@Test

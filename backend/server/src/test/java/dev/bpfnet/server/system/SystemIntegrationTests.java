@@ -103,4 +103,37 @@ class SystemIntegrationTests extends ServerIntegrationTest {
 			.value((Double v) -> assertThat(v).isGreaterThanOrEqualTo(1.0));
 	}
 
+	@Test
+	void metricsTakeABearerTokenAndHaveTheRunAndLiveStreamMeters() {
+		String token = TestUsers.registerWithToken(this.client, "m-bearer");
+		this.client.get()
+			.uri("/actuator/metrics")
+			.headers((h) -> h.setBearerAuth(token + "x"))
+			.exchange()
+			.expectStatus()
+			.isUnauthorized();
+		this.client.get()
+			.uri("/actuator/metrics")
+			.headers((h) -> h.setBearerAuth(token))
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.names")
+			.value((List<String> names) -> assertThat(names).contains("bpfnet.runs.active", "bpfnet.run.events",
+					"bpfnet.sse.clients", "bpfnet.sse.sampled"));
+		for (String meter : List.of("bpfnet.runs.active", "bpfnet.run.events", "bpfnet.sse.clients",
+				"bpfnet.sse.sampled")) {
+			this.client.get()
+				.uri("/actuator/metrics/" + meter)
+				.headers((h) -> h.setBearerAuth(token))
+				.exchange()
+				.expectStatus()
+				.isOk()
+				.expectBody()
+				.jsonPath("$.measurements[0].value")
+				.value((Double v) -> assertThat(v).as(meter).isGreaterThanOrEqualTo(0.0));
+		}
+	}
+
 }
