@@ -17,6 +17,8 @@ export class EventStream {
     this.lastId = null;
     this.closed = false;
     this.chunks = 0;
+    this.opens = 0;
+    this.ids = 0;
     this.abort = null;
     this.retryMs = 1000;
     this.open();
@@ -35,6 +37,7 @@ export class EventStream {
       try {
         const headers = { Accept: 'text/event-stream' };
         if (this.lastId !== null) headers['Last-Event-ID'] = this.lastId;
+        this.opens++;
         const res = await fetch(this.url, { headers, credentials: 'same-origin', cache: 'no-store', signal: this.abort.signal });
         if (!res.ok || !res.body) {
           if (res.status >= 400 && res.status < 500) { this.closed = true; this.onEvents([{ type: 'error', data: String(res.status), id: null }]); return; }
@@ -77,7 +80,7 @@ export class EventStream {
         if (val.charCodeAt(0) === 32) val = val.slice(1);
         if (field === 'data') data.push(val);
         else if (field === 'event') type = val;
-        else if (field === 'id') { id = val; this.lastId = val; }
+        else if (field === 'id') { id = val; this.lastId = val; this.ids++; }
         else if (field === 'retry' && /^\d+$/.test(val)) this.retryMs = Number(val);
       }
       buf = buf.slice(start);
