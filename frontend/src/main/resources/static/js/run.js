@@ -61,7 +61,7 @@ function connect() {
     }
     // one parse per chunk, not per event
     if (traces.length) for (const ev of JSON.parse(`[${traces.join(',')}]`)) state.pending.push(ev);
-  });
+  }, { lastId: '-1' }); // from the run's first event, also when the page opens after the run started
   state.stream = stream;
 }
 

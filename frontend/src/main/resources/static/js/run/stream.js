@@ -10,11 +10,13 @@ export class EventStream {
   /**
    * @param url the stream
    * @param onEvents called with [{type, data, id}] per chunk, in order
+   * @param lastId sent as Last-Event-ID on the first request too ('-1': every recorded event
+   *   from the first; without it the server starts a running run's stream live)
    */
-  constructor(url, onEvents) {
+  constructor(url, onEvents, { lastId = null } = {}) {
     this.url = url;
     this.onEvents = onEvents;
-    this.lastId = null;
+    this.lastId = lastId;
     this.closed = false;
     this.chunks = 0;
     this.opens = 0;
