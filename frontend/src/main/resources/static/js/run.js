@@ -61,7 +61,7 @@ function connect() {
     }
     // one parse per chunk, not per event
     if (traces.length) for (const ev of JSON.parse(`[${traces.join(',')}]`)) state.pending.push(ev);
-  });
+  }, { lastId: '-1' }); // from the run's first event, also when the page opens after the run started
   state.stream = stream;
 }
 
@@ -272,6 +272,19 @@ async function loadPackets() {
   document.getElementById('packets-more').textContent = r.data?.total !== undefined ? `${list.length} of ${r.data.total} packets` : '';
 }
 
+// While the run plays the packet list is refreshed every 3 s, or less often when the server
+// takes long to answer (it summarises every packet between two events of the run): the
+// next refresh waits at least ten times the last answer's time.
+async function livePackets() {
+  let wait = 3000;
+  if (!state.ended && state.received) {
+    const t0 = performance.now();
+    await loadPackets();
+    wait = Math.max(3000, 10 * (performance.now() - t0));
+  }
+  if (!state.ended) setTimeout(livePackets, wait);
+}
+
 async function inspect(skb) {
   await inspector.show(skb);
 }
@@ -328,7 +341,7 @@ if (id) {
   connect();
   refresh();
   requestAnimationFrame(frame);
-  setInterval(() => { if (!state.ended && state.received) loadPackets(); }, 3000);
+  livePackets();
 } else {
   status('No such run.', 'error');
 }

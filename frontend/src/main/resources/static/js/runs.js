@@ -16,7 +16,8 @@ const ENDED = ['finished', 'stopped', 'failed', 'interrupted'];
 /** Fills a run picker with the ended runs (a compare needs their results), leaving out `except`. */
 export function runOptions(select, runs, { except = null, selected = null, placeholder = '— choose a run —' } = {}) {
   const ended = runs.filter((r) => ENDED.includes(r.status) && r.id !== except);
-  select.replaceChildren(el('option', { value: '' }, placeholder), ...ended.map((r) => el('option', { value: r.id, selected: r.id === selected },
+  const keep = selected ?? select.value; // a refill keeps what the user picked
+  select.replaceChildren(el('option', { value: '' }, placeholder), ...ended.map((r) => el('option', { value: r.id, selected: r.id === keep },
     `${r.topologyName ?? r.topologyId ?? r.id}${r.topologyVersion ? ' v' + r.topologyVersion : ''} · ${r.status}${r.createdAt ? ' · ' + new Date(r.createdAt).toLocaleTimeString() : ''}`)));
   return ended.length;
 }

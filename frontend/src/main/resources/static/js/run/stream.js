@@ -4,21 +4,23 @@
 // froze the run view: see docs/benchmarks.md "Run view frame times"). It follows the
 // text/event-stream format (WHATWG HTML §9.2): `event:`, `data:` (joined with newlines),
 // `id:`, comments and blank-line dispatch, in whatever chunks the server writes them. On a
-// dropped connection it reconnects with Last-Event-ID, like EventSource, until closed. The first
-// request asks for the run from its first event (Last-Event-ID: -1): a page opened after the run
-// started, or ended, still sees every packet (the server replays the recorded events first).
+// dropped connection it reconnects with Last-Event-ID, like EventSource, until closed.
 
 export class EventStream {
   /**
    * @param url the stream
    * @param onEvents called with [{type, data, id}] per chunk, in order
+   * @param lastId sent as Last-Event-ID on the first request too ('-1': every recorded event
+   *   from the first; without it the server starts a running run's stream live)
    */
-  constructor(url, onEvents) {
+  constructor(url, onEvents, { lastId = null } = {}) {
     this.url = url;
     this.onEvents = onEvents;
-    this.lastId = '-1';
+    this.lastId = lastId;
     this.closed = false;
     this.chunks = 0;
+    this.opens = 0;
+    this.ids = 0;
     this.abort = null;
     this.retryMs = 1000;
     this.open();
@@ -37,6 +39,7 @@ export class EventStream {
       try {
         const headers = { Accept: 'text/event-stream' };
         if (this.lastId !== null) headers['Last-Event-ID'] = this.lastId;
+        this.opens++;
         const res = await fetch(this.url, { headers, credentials: 'same-origin', cache: 'no-store', signal: this.abort.signal });
         if (!res.ok || !res.body) {
           if (res.status >= 400 && res.status < 500) { this.closed = true; this.onEvents([{ type: 'error', data: String(res.status), id: null }]); return; }
@@ -79,7 +82,7 @@ export class EventStream {
         if (val.charCodeAt(0) === 32) val = val.slice(1);
         if (field === 'data') data.push(val);
         else if (field === 'event') type = val;
-        else if (field === 'id') { id = val; this.lastId = val; }
+        else if (field === 'id') { id = val; this.lastId = val; this.ids++; }
         else if (field === 'retry' && /^\d+$/.test(val)) this.retryMs = Number(val);
       }
       buf = buf.slice(start);

@@ -78,6 +78,9 @@ class CompareViewBrowserTest extends BrowserTestSupport {
 		// from the run view's picker
 		this.page.navigate(url("/runs/" + bpfnet));
 		assertThat(this.page.locator("#compare-b option[value='" + veth + "']")).hasCount(1);
+		// the picker is filled again when the replayed stream ends: a choice must survive
+		// that
+		assertThat(this.page.locator("#run-page")).hasAttribute("data-status", "finished");
 		this.page.locator("#compare-b").selectOption(veth);
 		this.page.locator("#compare-with button[type=submit]").click();
 		this.page.waitForURL(Pattern.compile(".*/compare\\?a=" + bpfnet + "&b=" + veth + "$"));

@@ -86,7 +86,7 @@ class RunViewBrowserTest extends BrowserTestSupport {
 		String counts = null;
 		for (int i = 0; i < 300; i++) {
 			counts = (String) this.page.evaluate("() => { const s = window.bpfnetRun.state; return s.received + ' '"
-					+ " + s.sampled + ' ' + (s.run ? s.run.traceEvents : -1) + ' ' + s.pending.length; }");
+					+ " + s.sampled + ' ' + (s.run ? s.run.traceEvents : -1) + ' ' + s.pending.length + ' opens=' + s.stream.opens + ' ids=' + s.stream.ids + ' last=' + s.stream.lastId; }");
 			String[] c = counts.split(" ");
 			if (Long.parseLong(c[0]) + Long.parseLong(c[1]) == Long.parseLong(c[2]) && c[3].equals("0")) {
 				break;

@@ -75,6 +75,7 @@ class RunViewFrameTimeBrowserTest extends BrowserTestSupport {
 
 	@Test
 	void frameTimesAtTwentyThousandEventsPerSecond() throws Exception {
+		assertThat(STREAM).as("the stream traffic replaced the bursts").contains("kind: constant-rate");
 		signIn(this.page);
 		this.page.navigate(url("/runs"));
 		@SuppressWarnings("unchecked")
