@@ -17,6 +17,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpStatus;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -184,6 +185,10 @@ public class TopologyService implements TopologyVersions {
 						now.toInstant()));
 			return work.as(this.tx::transactional)
 				.onErrorMap(DataIntegrityViolationException.class, (ex) -> conflict(id))
+				// H2 waits for the row lock of a concurrent update of the same topology
+				// and
+				// gives up after its lock timeout: the same race, lost the other way
+				.onErrorMap(TransientDataAccessException.class, (ex) -> conflict(id))
 				.doOnSuccess((x) -> this.versionsCreated.increment());
 		});
 	}
