@@ -71,6 +71,7 @@ final class LabCommand implements Runnable {
 					m.put("id", lab.id());
 					m.put("title", lab.title());
 					m.put("summary", lab.summary());
+					m.put("question", lab.question());
 					m.put("runs", lab.runs().stream().map(Lab.RunSpec::name).toList());
 					m.put("steps", lab.steps().size());
 					m.put("checks", lab.checks().size());

@@ -62,6 +62,7 @@ class LabCommandTest {
 		assertThat(labs.size()).isEqualTo(5);
 		assertThat(labs.get(0).get("id").asString()).isEqualTo("01-pod-egress");
 		assertThat(labs.get(0).get("runs").toString()).isEqualTo("[\"veth\",\"bpfnet\"]");
+		labs.forEach((lab) -> assertThat(lab.get("question").asString()).as(lab.get("id").asString()).endsWith("?"));
 	}
 
 	@Test
