@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
+import dev.bpfnet.server.RunPolling;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -108,16 +109,9 @@ class ExportApiTest {
 			.returnResult()
 			.getResponseBody();
 		String id = this.json.readTree(started).get("id").asString();
-		for (int i = 0; i < 4800; i++) {
-			JsonNode r = get("alice", "/api/runs/" + id, 200);
-			String status = r.get("status").asString();
-			if (!List.of("queued", "running").contains(status)) {
-				assertThat(status).as(r.toString()).isEqualTo("finished");
-				return id;
-			}
-			Thread.sleep(50);
-		}
-		throw new AssertionError("run " + id + " never finished");
+		JsonNode r = RunPolling.untilEnded(id, () -> get("alice", "/api/runs/" + id, 200));
+		assertThat(r.get("status").asString()).as(r.toString()).isEqualTo("finished");
+		return id;
 	}
 
 	EntityExchangeResult<byte[]> download(String user, String uri, int status) {

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import dev.bpfnet.server.RunPolling;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -115,14 +116,7 @@ class RunApiTest {
 
 	/** Polls the run until its status is one of {@code states} (no timing asserted). */
 	JsonNode awaitStatus(String user, String id, String... states) throws InterruptedException {
-		for (int i = 0; i < 2400; i++) {
-			JsonNode r = get(user, "/api/runs/" + id, 200);
-			if (List.of(states).contains(r.get("status").asString())) {
-				return r;
-			}
-			Thread.sleep(50);
-		}
-		throw new AssertionError("run " + id + " never reached " + List.of(states));
+		return RunPolling.untilStatus(id, () -> get(user, "/api/runs/" + id, 200), states);
 	}
 
 	@Test

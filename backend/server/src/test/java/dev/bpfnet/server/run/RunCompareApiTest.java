@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import dev.bpfnet.server.RunPolling;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -76,15 +77,9 @@ class RunCompareApiTest {
 				Map.of("lab", "01-pod-egress", "labRun", labRun, "duration", "1ms"), 202)
 			.get("id")
 			.asString();
-		for (int i = 0; i < 2400; i++) {
-			String status = exchange(user, "GET", "/api/runs/" + id, null, 200).get("status").asString();
-			if (!status.equals("queued") && !status.equals("running")) {
-				assertThat(status).isEqualTo("finished");
-				return id;
-			}
-			Thread.sleep(50);
-		}
-		throw new AssertionError("run " + id + " did not end");
+		JsonNode r = RunPolling.untilEnded(id, () -> exchange(user, "GET", "/api/runs/" + id, null, 200));
+		assertThat(r.get("status").asString()).isEqualTo("finished");
+		return id;
 	}
 
 	static List<String> strings(JsonNode array) {
@@ -145,11 +140,7 @@ class RunCompareApiTest {
 				"duration", "1ms", "pace", Map.of("simNsPerWallMs", 1000, "paused", true)), 202)
 			.get("id")
 			.asString();
-		for (int i = 0; i < 2400 && !exchange("fred", "GET", "/api/runs/" + paused, null, 200).get("status")
-			.asString()
-			.equals("paused"); i++) {
-			Thread.sleep(50);
-		}
+		RunPolling.untilStatus(paused, () -> exchange("fred", "GET", "/api/runs/" + paused, null, 200), "paused");
 		JsonNode problem = exchange("fred", "GET", "/api/runs/" + done + "/compare/" + paused, null, 409);
 		assertThat(problem.get("detail").asString()).contains(paused).contains("ended");
 		exchange("fred", "POST", "/api/runs/" + paused + "/stop", null, 200);

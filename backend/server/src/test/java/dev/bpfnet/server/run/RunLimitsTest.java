@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
+import dev.bpfnet.server.RunPolling;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -74,14 +75,7 @@ class RunLimitsTest {
 			.returnResult()
 			.getResponseBody());
 		String id = started.get("id").asString();
-		for (int i = 0; i < 2400; i++) {
-			JsonNode r = get("/api/runs/" + id, 200);
-			if (!r.get("status").asString().equals("queued") && !r.get("status").asString().equals("running")) {
-				return r;
-			}
-			Thread.sleep(50);
-		}
-		throw new AssertionError("run " + id + " did not end");
+		return RunPolling.untilEnded(id, () -> get("/api/runs/" + id, 200));
 	}
 
 	@Test

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
+import dev.bpfnet.server.RunPolling;
 import dev.bpfnet.server.ServerIntegrationTest;
 import dev.bpfnet.server.TestUsers;
 import dev.bpfnet.server.run.RunService;
@@ -94,21 +95,9 @@ class VisitorIntegrationTests extends ServerIntegrationTest {
 			.returnResult()
 			.getResponseBody();
 		String id = started.get("id").asString();
-		for (int i = 0; i < 600; i++) {
-			String status = get(v, "/api/runs/" + id, 200).get("status").asString();
-			if (!status.equals("queued") && !status.equals("running")) {
-				assertThat(status).isEqualTo("finished");
-				return id;
-			}
-			try {
-				Thread.sleep(100);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new IllegalStateException(ex);
-			}
-		}
-		throw new AssertionError("run " + id + " did not finish");
+		JsonNode r = RunPolling.untilEnded(id, () -> get(v, "/api/runs/" + id, 200));
+		assertThat(r.get("status").asString()).isEqualTo("finished");
+		return id;
 	}
 
 	@Test
