@@ -3,11 +3,14 @@ package dev.bpfnet.server;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 
+import org.springframework.context.ApplicationContext;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.security.test.web.reactive.server.SecurityMockServerConfigurers;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -18,6 +21,18 @@ public final class TestUsers {
 	public static final String PASSWORD = "correct horse battery";
 
 	private TestUsers() {
+	}
+
+	/**
+	 * A client bound to the application context with Spring Security's test support
+	 * ({@code mockUser()}, {@code csrf()}) and a generous response timeout (a loaded
+	 * two-core machine; nothing asserts on time); add codecs or build it.
+	 */
+	public static WebTestClient.Builder secured(ApplicationContext context, Duration timeout) {
+		return WebTestClient.bindToApplicationContext(context)
+			.apply(SecurityMockServerConfigurers.springSecurity())
+			.configureClient()
+			.responseTimeout(timeout);
 	}
 
 	/** Registers {@code name} and returns a fresh Bearer API token of it. */

@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import dev.bpfnet.server.RunPolling;
+import dev.bpfnet.server.TestUsers;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,7 +35,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.springframework.security.test.web.reactive.server.SecurityMockServerConfigurers.csrf;
 import static org.springframework.security.test.web.reactive.server.SecurityMockServerConfigurers.mockUser;
-import static org.springframework.security.test.web.reactive.server.SecurityMockServerConfigurers.springSecurity;
 
 /**
  * The run output downloads on the real H2 file database (a temp directory): one run of
@@ -82,10 +82,7 @@ class ExportApiTest {
 
 	@BeforeEach
 	void client() throws Exception {
-		this.client = WebTestClient.bindToApplicationContext(this.context)
-			.apply(springSecurity())
-			.configureClient()
-			.responseTimeout(Duration.ofSeconds(180))
+		this.client = TestUsers.secured(this.context, Duration.ofSeconds(180))
 			.codecs((c) -> c.defaultCodecs().maxInMemorySize(64 << 20))
 			.build();
 		if (runId == null) {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.bpfnet.server.RunPolling;
+import dev.bpfnet.server.TestUsers;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,7 +30,6 @@ import dev.bpfnet.server.live.LiveHub;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.security.test.web.reactive.server.SecurityMockServerConfigurers.csrf;
 import static org.springframework.security.test.web.reactive.server.SecurityMockServerConfigurers.mockUser;
-import static org.springframework.security.test.web.reactive.server.SecurityMockServerConfigurers.springSecurity;
 
 /**
  * The runs API and the live stream on the real H2 file database (a temp directory), with
@@ -74,11 +74,7 @@ class RunApiTest {
 
 	@BeforeEach
 	void client() {
-		this.client = WebTestClient.bindToApplicationContext(this.context)
-			.apply(springSecurity())
-			.configureClient()
-			.responseTimeout(Duration.ofSeconds(120))
-			.build();
+		this.client = TestUsers.secured(this.context, Duration.ofSeconds(120)).build();
 	}
 
 	WebTestClient as(String user) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.bpfnet.server.RunPolling;
+import dev.bpfnet.server.TestUsers;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,7 +24,6 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.security.test.web.reactive.server.SecurityMockServerConfigurers.csrf;
 import static org.springframework.security.test.web.reactive.server.SecurityMockServerConfigurers.mockUser;
-import static org.springframework.security.test.web.reactive.server.SecurityMockServerConfigurers.springSecurity;
 
 /**
  * {@code GET /api/runs/{a}/compare/{b}}: lab 1's veth and bpfnet runs (same traffic and
@@ -50,11 +50,7 @@ class RunCompareApiTest {
 
 	@BeforeEach
 	void client() {
-		this.client = WebTestClient.bindToApplicationContext(this.context)
-			.apply(springSecurity())
-			.configureClient()
-			.responseTimeout(Duration.ofSeconds(120))
-			.build();
+		this.client = TestUsers.secured(this.context, Duration.ofSeconds(120)).build();
 	}
 
 	JsonNode exchange(String user, String method, String uri, Object body, int status) {

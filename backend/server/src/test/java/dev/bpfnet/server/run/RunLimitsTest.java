@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import dev.bpfnet.server.RunPolling;
+import dev.bpfnet.server.TestUsers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -20,7 +21,6 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.security.test.web.reactive.server.SecurityMockServerConfigurers.csrf;
 import static org.springframework.security.test.web.reactive.server.SecurityMockServerConfigurers.mockUser;
-import static org.springframework.security.test.web.reactive.server.SecurityMockServerConfigurers.springSecurity;
 
 /**
  * A run stopped by {@code maxEventsPerRun} says so; with {@code keepRunTraces = 1} the
@@ -43,10 +43,7 @@ class RunLimitsTest {
 	final JsonMapper json = JsonMapper.builder().build();
 
 	WebTestClient client() {
-		return WebTestClient.bindToApplicationContext(this.context)
-			.apply(springSecurity())
-			.configureClient()
-			.responseTimeout(Duration.ofSeconds(120))
+		return TestUsers.secured(this.context, Duration.ofSeconds(120))
 			.build()
 			.mutateWith(mockUser("ivy"))
 			.mutateWith(csrf());
