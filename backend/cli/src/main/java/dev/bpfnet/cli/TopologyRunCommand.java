@@ -15,12 +15,15 @@ import dev.bpfnet.engine.run.RunReport;
 import dev.bpfnet.engine.run.RunSession;
 import dev.bpfnet.engine.run.RunState;
 import dev.bpfnet.engine.run.RunStatus;
+import dev.bpfnet.engine.trace.Tee;
+import dev.bpfnet.engine.topology.Format;
 import dev.bpfnet.engine.topology.Problem;
 import dev.bpfnet.engine.topology.ProgramRef;
 import dev.bpfnet.engine.topology.TopologyDocument;
 import dev.bpfnet.engine.topology.TopologyException;
 import dev.bpfnet.engine.topology.TopologyParser;
 import dev.bpfnet.engine.topology.TopologyValidator;
+import dev.bpfnet.engine.topology.TopologyWriter;
 import dev.bpfnet.engine.topology.Units;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -77,6 +80,23 @@ final class TopologyRunCommand implements java.util.concurrent.Callable<Integer>
 			description = "the run as Chrome/Perfetto trace-event JSON (ui.perfetto.dev)")
 	Path perfetto;
 
+	@Option(names = "--out", paramLabel = "DIR",
+			description = "write the full trace and the results into DIR (created if missing): trace.csv.gz (one line per trace event), "
+					+ "trace.bpfntrc.gz (the same, binary), report.json, topology.yaml (the document as run)")
+	Path out;
+
+	/**
+	 * Bytes of heap a recorded trace event costs when {@code --perfetto} keeps every step
+	 * (the path recorder's ≈ 31 bytes per step and the exporter's 20, rounded up).
+	 */
+	static final long PERFETTO_BYTES_PER_EVENT = 64;
+
+	/**
+	 * Bytes of heap per trace event for {@code --latency-csv} alone (a row per skb of ≈
+	 * 30 steps).
+	 */
+	static final long LATENCY_CSV_BYTES_PER_EVENT = 8;
+
 	@Override
 	public Integer call() {
 		long durationNs;
@@ -110,38 +130,98 @@ final class TopologyRunCommand implements java.util.concurrent.Callable<Integer>
 		if (!missing.isEmpty()) {
 			return problems(missing);
 		}
-		CaptureSession captureSession = new CaptureSession(captureRequest(), null);
+		OutDir outDir = (this.out != null) ? OutDir.create(this.out) : null;
+		CaptureSession.Request request = captureRequest();
+		CaptureSession captureSession = new CaptureSession(request, null);
+		RecordingBudget budget = RecordingBudget.of(request, Runtime.getRuntime().maxMemory());
+		LateSink late = new LateSink();
 		RunSession session;
 		try {
 			session = RunSession.create(doc, ObjectSource.directory(base),
-					RunOptions.of(durationNs).withRecordPaths(false).withLive(captureSession.traceSink()));
+					RunOptions.of(durationNs)
+						.withRecordPaths(false)
+						.withLive(Tee.of(captureSession.traceSink(), late, budget)));
 			captureSession.attach(session.engine());
 		}
 		catch (ProgramLoadException ex) {
-			return problems(List.of(Problem.at(programPath(doc, ex.program()), ex.getMessage())));
+			return problems(List.of(Problem.at(programPath(doc, ex.program()) + "." + ex.field(), ex.getMessage())));
 		}
 		catch (IllegalArgumentException ex) {
-			return problems(List.of(Problem.at("", ex.getMessage())));
+			return problems(List.of(problemOf(ex.getMessage())));
+		}
+		budget.watch(session);
+		if (outDir != null) {
+			outDir.open(session.engine().names());
+			late.target = outDir.sink();
 		}
 		RunStatus status;
 		try {
 			status = session.run();
 		}
+		catch (OutOfMemoryError ex) {
+			throw outOfMemory(request);
+		}
 		finally {
-			captureSession.close();
+			try {
+				captureSession.close();
+			}
+			catch (OutOfMemoryError ex) {
+				throw outOfMemory(request);
+			}
+			finally {
+				if (outDir != null) {
+					outDir.closeTraces();
+				}
+			}
 		}
 		if (status.state() == RunState.FAILED) {
 			throw new BpfCommand.CliException("the run failed: " + status.reason());
 		}
-		Map<String, Object> out = report(session.report());
+		Map<String, Object> result = report(session.report());
+		JsonMapper json = JsonMapper.builder().build();
+		if (outDir != null) {
+			outDir.finish(json.writerWithDefaultPrettyPrinter().writeValueAsString(result), TopologyWriter.toYaml(doc));
+		}
 		if (this.json) {
-			System.out.println(JsonMapper.builder().build().writeValueAsString(out));
+			System.out.println(json.writeValueAsString(result));
 		}
 		else {
-			printText(out);
+			printText(result);
+			if (outDir != null) {
+				System.out.println("wrote " + outDir.describe());
+			}
+		}
+		if (budget.tripped()) {
+			System.err.println("bpfnet: " + budget.message(status));
+			return 1;
 		}
 		return 0;
 	}
+
+	private BpfCommand.CliException outOfMemory(CaptureSession.Request request) {
+		return new BpfCommand.CliException("out of memory (Java heap " + (Runtime.getRuntime().maxMemory() >> 20)
+				+ " MiB) while "
+				+ ((request.perfetto() != null || request.latencyCsv() != null)
+						? "recording the run for --perfetto/--latency-csv, which keep every packet's steps in memory"
+						: "running")
+				+ ": use a shorter --duration, a lower traffic rate, --out DIR (streams the trace to disk), "
+				+ "or a bigger heap (BPFNET_JAVA_OPTS=-Xmx4g)");
+	}
+
+	/**
+	 * A problem from an engine error message: {@code traffic[0].to: no route ...} keeps
+	 * its document path, anything else is about the whole document.
+	 */
+	static Problem problemOf(String message) {
+		String m = (message == null) ? "" : message;
+		java.util.regex.Matcher matcher = DOCUMENT_PATH.matcher(m);
+		return matcher.matches() ? Problem.at(matcher.group(1), matcher.group(2)) : Problem.at("", m);
+	}
+
+	/** {@code nodes[0].namespaces[1].devices[2].peer: message}, top-level fields only. */
+	private static final java.util.regex.Pattern DOCUMENT_PATH = java.util.regex.Pattern.compile(
+			"((?:name|seed|nodes|wires|programs|attach|traffic|costs)(?:\\[\\d+\\])?(?:\\.[A-Za-z_][A-Za-z0-9_]*(?:\\[\\d+\\])?)*): (.*)",
+			java.util.regex.Pattern.DOTALL);
 
 	/** The capture options as a request; {@code --capture} and {@code --pcap} pair up. */
 	private CaptureSession.Request captureRequest() {
@@ -161,8 +241,18 @@ final class TopologyRunCommand implements java.util.concurrent.Callable<Integer>
 		return new CaptureSession.Request(devices, this.pathCapture, this.latencyCsv, this.perfetto);
 	}
 
-	private static int problems(List<Problem> problems) {
-		for (Problem p : problems) {
+	private int problems(List<Problem> problems) {
+		List<Problem> located = problems;
+		try {
+			String text = Files.readString(this.file, java.nio.charset.StandardCharsets.UTF_8);
+			String name = (this.file.getFileName() == null) ? "" : this.file.getFileName().toString();
+			located = TopologyParser.locate(text,
+					name.toLowerCase(java.util.Locale.ROOT).endsWith(".json") ? Format.JSON : Format.YAML, problems);
+		}
+		catch (java.io.IOException | RuntimeException ex) {
+			// unreadable: the problems as they are (the parse error says why)
+		}
+		for (Problem p : located) {
 			System.err.println(p);
 		}
 		return 1;
@@ -241,6 +331,27 @@ final class TopologyRunCommand implements java.util.concurrent.Callable<Integer>
 		out.put("cpus", cpus);
 		out.put("traceEvents", r.traceEvents());
 		out.put("traceSha256", r.traceSha256());
+		List<Object> maps = new ArrayList<>();
+		for (RunReport.MapDump d : r.maps()) {
+			Map<String, Object> m = new LinkedHashMap<>();
+			m.put("node", d.node());
+			m.put("object", d.object());
+			m.put("name", d.name());
+			m.put("type", d.type());
+			m.put("size", d.size());
+			m.put("maxEntries", d.maxEntries());
+			List<Object> entries = new ArrayList<>();
+			for (RunReport.MapEntryHex e : d.entries()) {
+				Map<String, Object> kv = new LinkedHashMap<>();
+				kv.put("key", e.key());
+				kv.put("value", (e.values().size() == 1) ? e.values().get(0) : e.values());
+				entries.add(kv);
+			}
+			m.put("entries", entries);
+			m.put("truncated", d.truncated());
+			maps.add(m);
+		}
+		out.put("maps", maps);
 		return out;
 	}
 
@@ -265,6 +376,26 @@ final class TopologyRunCommand implements java.util.concurrent.Callable<Integer>
 			System.out.printf("%-14s process %s ns, hardirq %s ns, softirq %s ns, ksoftirqd %s ns, idle %s ns%n",
 					c.get("cpu"), c.get("processNs"), c.get("hardirqNs"), c.get("softirqNs"), c.get("ksoftirqdNs"),
 					c.get("idleNs"));
+		}
+		for (Object o : (List<Object>) out.get("maps")) {
+			Map<String, Object> m = (Map<String, Object>) o;
+			List<Object> entries = (List<Object>) m.get("entries");
+			// .rodata/.data/.bss are the object's globals: in the JSON only
+			if (entries.isEmpty() || String.valueOf(m.get("name")).startsWith(".")) {
+				continue;
+			}
+			System.out.printf("map %s %s (%s, %s entries):", m.get("node"), m.get("name"), m.get("object"),
+					m.get("size"));
+			int shown = 0;
+			for (Object e : entries) {
+				if (shown++ == 8) {
+					System.out.print(" ...");
+					break;
+				}
+				Map<String, Object> kv = (Map<String, Object>) e;
+				System.out.print(" " + kv.get("key") + "=" + kv.get("value"));
+			}
+			System.out.println();
 		}
 		System.out.println("trace sha256 " + out.get("traceSha256") + " (" + out.get("traceEvents") + " events)");
 	}

@@ -635,7 +635,10 @@ public final class Datapath {
 		return device(DeviceRef.of(ref));
 	}
 
-	/** Packets delivered locally (all namespaces). */
+	/**
+	 * Packets delivered locally (all namespaces); a datagram its socket drops (a full
+	 * receive queue, {@code SOCKET_RCVBUFF}) is a drop, not a delivery.
+	 */
 	public long delivered() {
 		return this.deliveredTotal;
 	}
@@ -831,9 +834,14 @@ public final class Datapath {
 		NetNamespace ns = namespace(nsName);
 		RouteResult r = new RouteResult();
 		Forwarding.routeOutput(ns, dst, 0, r);
-		if (r.decision == RouteResult.Decision.DROP || r.source == null) {
+		if (r.decision == RouteResult.Decision.DROP) {
+			throw new IllegalArgumentException("to: no route from " + this.node + "/" + nsName + " to " + dst + " ("
+					+ r.dropReason + "): the namespace's routes must cover it, as ip route get would");
+		}
+		if (r.source == null) {
 			throw new IllegalArgumentException(
-					"no route from " + this.node + "/" + nsName + " to " + dst + " (" + r.dropReason + ")");
+					"to: no source address in " + this.node + "/" + nsName + " for " + dst + ": the namespace has no "
+							+ (dst.family() == IpAddress.Family.IPV4 ? "IPv4" : "IPv6") + " address to send from");
 		}
 		return r.source;
 	}
@@ -1113,8 +1121,9 @@ public final class Datapath {
 	/**
 	 * {@code arp_solicit} → {@code arp_send}: a broadcast ARP request for {@code target}
 	 * from {@code out}, with the queued skb's source address when it is local
-	 * ({@code arp_announce} 0), else the device's first IPv4 address
-	 * ({@code inet_select_addr}); sent with {@code dev_queue_xmit} in this context.
+	 * ({@code arp_announce} 0), else the device's first IPv4 address, else the first of
+	 * any device of the namespace ({@code inet_select_addr}), else {@code 0.0.0.0}; sent
+	 * with {@code dev_queue_xmit} in this context.
 	 */
 	private void arpSolicit(Cpu cpu, NetNamespace ns, NetDevice out, IpAddress target, Packet cause) {
 		int saddr = 0;
@@ -1125,19 +1134,35 @@ public final class Datapath {
 			}
 		}
 		if (saddr == 0) {
-			for (dev.bpfnet.engine.topology.IpPrefix a : out.info.addresses()) {
-				if (a.address().family() == IpAddress.Family.IPV4) {
-					saddr = (int) a.address().lo();
+			saddr = firstIpv4(out.info);
+		}
+		if (saddr == 0) {
+			// inet_select_addr: no address on the device, so the first one of any device
+			// of the namespace (all are scope global here, <= RT_SCOPE_LINK)
+			for (NetDeviceInfo d : ns.devices()) {
+				saddr = firstIpv4(d);
+				if (saddr != 0) {
 					break;
 				}
 			}
 		}
+		// none at all (a Cilium-style host side without addresses): 0.0.0.0, which
+		// arp_process answers like a duplicate address probe
 		long mac = out.info.mac().value();
 		Packet arp = arpPacket(ns, out, false, mac, saddr, 0, (int) target.lo(), 0xFFFF_FFFF_FFFFL, cpu.now());
 		this.arpRequests++;
 		ev(cpu, Function.ARP_SOLICIT, arp);
 		cpu.spend(Id.ARP_SOLICIT, 0);
 		devQueueXmit(cpu, out, arp);
+	}
+
+	private static int firstIpv4(NetDeviceInfo dev) {
+		for (dev.bpfnet.engine.topology.IpPrefix a : dev.addresses()) {
+			if (a.address().family() == IpAddress.Family.IPV4) {
+				return (int) a.address().lo();
+			}
+		}
+		return 0;
 	}
 
 	private Packet arpPacket(NetNamespace ns, NetDevice out, boolean reply, long senderMac, int senderIp,
@@ -1156,9 +1181,12 @@ public final class Datapath {
 	 * packet from a sender with an existing entry updates it to REACHABLE
 	 * ({@code neigh_update}), which sends the skbs waiting on it ({@code neigh_output} →
 	 * {@code dev_queue_xmit}). Unsolicited replies create nothing ({@code arp_accept} 0).
-	 * The skb is consumed. Simplifications: no proxy ARP, {@code arp_ignore} 0 (any local
-	 * address is answered on any device), the sender's entry goes REACHABLE instead of
-	 * STALE.
+	 * A request from {@code 0.0.0.0} (sent by a namespace without an IPv4 address, or a
+	 * duplicate address probe) for a local address is answered with target address
+	 * {@code 0.0.0.0} and creates nothing, as {@code arp_process}'s RFC 2131 special case
+	 * does; the asker's INCOMPLETE entry learns the MAC from that reply. The skb is
+	 * consumed. Simplifications: no proxy ARP, {@code arp_ignore} 0 (any local address is
+	 * answered on any device), the sender's entry goes REACHABLE instead of STALE.
 	 */
 	private void arpRcv(Cpu cpu, NetDevice dev, Packet p) {
 		ev(cpu, Function.ARP_RCV, p);
@@ -1177,7 +1205,18 @@ public final class Datapath {
 		IpAddress sender = IpAddress.ipv4(sip);
 		ev(cpu, Function.CONSUME_SKB, p);
 		cpu.spend(Id.CONSUME_SKB, 0);
-		if (op == 1 && sip != 0 && ns.delivery().isLocal(IpAddress.ipv4(tip))) {
+		if (op == 1 && sip == 0) {
+			// arp_process: "Special case: IPv4 duplicate address detection packet
+			// (RFC2131)": a request from 0.0.0.0 for a local address is answered (to the
+			// sender's MAC, target address 0.0.0.0) and teaches nothing
+			if (ns.delivery().isLocal(IpAddress.ipv4(tip))) {
+				Packet reply = arpPacket(ns, dev, true, dev.info.mac().value(), tip, sha, 0, sha, cpu.now());
+				this.arpReplies++;
+				devQueueXmit(cpu, dev, reply);
+			}
+			return;
+		}
+		if (op == 1 && ns.delivery().isLocal(IpAddress.ipv4(tip))) {
 			nt.update(dev.ifindex(), sender, sha, NeighbourTable.State.REACHABLE);
 			long mac = dev.info.mac().value();
 			Packet reply = arpPacket(ns, dev, true, mac, tip, sha, sip, sha, cpu.now());
@@ -1984,10 +2023,11 @@ public final class Datapath {
 					if (slot >= 0) {
 						// __udp6_lib_lookup found a socket: the endpoint traces and
 						// charges the receive
-						this.delivered.increment(key);
-						this.deliveredTotal++;
-						this.socketDelivered++;
-						this.sockets[slot].deliver(cpu, p.skb());
+						if (this.sockets[slot].accept(cpu, p.skb())) {
+							this.delivered.increment(key);
+							this.deliveredTotal++;
+							this.socketDelivered++;
+						}
 						return;
 					}
 					ev(cpu, Function.UDPV6_RCV, p);
@@ -2034,10 +2074,12 @@ public final class Datapath {
 			if (slot >= 0) {
 				// __udp4_lib_lookup found a socket: the endpoint traces and charges
 				// udp_rcv
-				this.delivered.increment(key);
-				this.deliveredTotal++;
-				this.socketDelivered++;
-				this.sockets[slot].deliver(cpu, p.skb());
+				// a datagram the socket drops (full receive queue) is not delivered
+				if (this.sockets[slot].accept(cpu, p.skb())) {
+					this.delivered.increment(key);
+					this.deliveredTotal++;
+					this.socketDelivered++;
+				}
 				return;
 			}
 			ev(cpu, Function.UDP_RCV, p);

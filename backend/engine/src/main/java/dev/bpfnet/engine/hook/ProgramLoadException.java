@@ -18,15 +18,21 @@ public final class ProgramLoadException extends RuntimeException {
 
 	private final String reason;
 
+	private final String field;
+
 	/**
 	 * @param program the topology program name
 	 * @param where the object and section, as shown in the message
 	 * @param section the ELF section (or function), {@code ""} when unknown
 	 * @param insn the instruction the verifier rejected, or -1
 	 * @param reason what went wrong
+	 * @param field the field of the program's document entry the error is about:
+	 * {@code object}, {@code section}, {@code asm} or {@code rodata.NAME}
 	 */
-	ProgramLoadException(String program, String where, String section, int insn, String reason, Throwable cause) {
+	ProgramLoadException(String program, String where, String section, int insn, String reason, String field,
+			Throwable cause) {
 		super("program '" + program + "' (" + where + "): " + reason, cause);
+		this.field = field;
 		this.program = program;
 		this.section = section;
 		this.insn = insn;
@@ -46,6 +52,16 @@ public final class ProgramLoadException extends RuntimeException {
 	/** The instruction the verifier rejected, or -1 when the error is not about one. */
 	public int insn() {
 		return this.insn;
+	}
+
+	/**
+	 * The field of the program's {@code programs[k]} entry the error is about:
+	 * {@code object} (unreadable or malformed object, a rejected program without a
+	 * section), {@code section} (no such program, or the selected program rejected),
+	 * {@code asm}, or {@code rodata.NAME}.
+	 */
+	public String field() {
+		return this.field;
 	}
 
 	/** The error without the program prefix. */

@@ -134,7 +134,7 @@ public final class ProgramLoader {
 		}
 		catch (IOException | RuntimeException ex) {
 			throw new ProgramLoadException(first.name(), where, "", -1, "cannot read the object: " + ex.getMessage(),
-					ex);
+					"object", ex);
 		}
 		BpfObject object;
 		try {
@@ -142,7 +142,7 @@ public final class ProgramLoader {
 		}
 		catch (ElfException ex) {
 			throw new ProgramLoadException(first.name(), where, "", -1, "not a valid BPF object: " + ex.getMessage(),
-					ex);
+					"object", ex);
 		}
 		// one .rodata per object: merge the refs' values
 		SortedMap<String, Long> values = new TreeMap<>();
@@ -155,7 +155,7 @@ public final class ProgramLoader {
 					throw new ProgramLoadException(ref.name(), where, ref.section().orElse(""), -1,
 							"rodata '" + rv.getKey() + "' = " + v + " conflicts with " + old + " set by program '"
 									+ setBy.get(rv.getKey()) + "' of the same object",
-							null);
+							"rodata." + rv.getKey(), null);
 				}
 				setBy.putIfAbsent(rv.getKey(), ref.name());
 			}
@@ -167,7 +167,7 @@ public final class ProgramLoader {
 			catch (RuntimeException ex) {
 				String prog = setBy.get(g.getKey());
 				throw new ProgramLoadException(prog, where, "", -1,
-						"cannot set rodata '" + g.getKey() + "': " + ex.getMessage(), ex);
+						"cannot set rodata '" + g.getKey() + "': " + ex.getMessage(), "rodata." + g.getKey(), ex);
 			}
 		}
 		// select each ref's program before verifying, for precise errors
@@ -189,7 +189,8 @@ public final class ProgramLoader {
 						: "function " + spec.name() + " of the same object: ";
 				throw new ProgramLoadException(blame.name(),
 						where + ", section " + spec.section() + ", function " + spec.name(), spec.section(),
-						vr.errorInsn(), fn + rejected(vr), null);
+						vr.errorInsn(), fn + rejected(vr),
+						(fn.isEmpty() && blame.section().isPresent()) ? "section" : "object", null);
 			}
 		}
 		BpfObjectInstance instance;
@@ -198,7 +199,7 @@ public final class ProgramLoader {
 		}
 		catch (MapException | IllegalArgumentException | IllegalStateException ex) {
 			throw new ProgramLoadException(first.name(), where, "", -1, "cannot load the object: " + ex.getMessage(),
-					ex);
+					"object", ex);
 		}
 		for (ProgramRef ref : refs) {
 			ProgramSpec spec = selected.get(ref.name());
@@ -229,11 +230,13 @@ public final class ProgramLoader {
 		}
 		catch (RuntimeException ex) {
 			throw new ProgramLoadException(ref.name(), where, ref.section().orElse(""), -1,
-					"rodata '" + symbol + "': cannot resolve " + value + ": " + ex.getMessage(), ex);
+					"rodata '" + symbol + "': cannot resolve " + value + ": " + ex.getMessage(), "rodata." + symbol,
+					ex);
 		}
 		if (ifindex <= 0) {
 			throw new ProgramLoadException(ref.name(), where, ref.section().orElse(""), -1,
-					"rodata '" + symbol + "': " + value + " has no ifindex (got " + ifindex + ")", null);
+					"rodata '" + symbol + "': " + value + " has no ifindex (got " + ifindex + ")", "rodata." + symbol,
+					null);
 		}
 		return ifindex;
 	}
@@ -247,7 +250,8 @@ public final class ProgramLoader {
 		if (ref.section().isEmpty()) {
 			if (progs.size() != 1) {
 				throw new ProgramLoadException(ref.name(), where, "", -1,
-						"the object has " + progs.size() + " programs, give a section or function: " + have, null);
+						"the object has " + progs.size() + " programs, give a section or function: " + have, "section",
+						null);
 			}
 			return progs.get(0);
 		}
@@ -269,7 +273,7 @@ public final class ProgramLoader {
 				(inSection.isEmpty() ? "no program in section or function '" + want + "'"
 						: inSection.size() + " programs in section '" + want + "', give the function name")
 						+ "; the object has " + have,
-				null);
+				"section", null);
 	}
 
 	private HookProgram loadAsm(ProgramRef ref) {
@@ -278,11 +282,11 @@ public final class ProgramLoader {
 			insns = Assembler.assembleInsns(ref.asm().get());
 		}
 		catch (AsmException ex) {
-			throw new ProgramLoadException(ref.name(), ASM, "", -1, "cannot assemble: " + ex.getMessage(), ex);
+			throw new ProgramLoadException(ref.name(), ASM, "", -1, "cannot assemble: " + ex.getMessage(), "asm", ex);
 		}
 		VerifierResult vr = Verifier.verify(insns, ProgramType.SCHED_CLS, List.of());
 		if (!vr.accepted()) {
-			throw new ProgramLoadException(ref.name(), ASM, "", vr.errorInsn(), rejected(vr), null);
+			throw new ProgramLoadException(ref.name(), ASM, "", vr.errorInsn(), rejected(vr), "asm", null);
 		}
 		LoadedProgram p = new LoadedProgram(ref.name(), ProgramType.SCHED_CLS, AttachType.NONE, insns, null);
 		return finish(ref.name(), ASM, "", p, null);

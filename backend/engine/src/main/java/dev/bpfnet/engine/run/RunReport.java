@@ -68,10 +68,14 @@ public record RunReport(String topology, long seed, long simulatedNs, Packets pa
 	 * @param kind the traffic's kind
 	 * @param latencyNs one-way latencies (round trips for request-response)
 	 * @param transactions completed transactions
-	 * @param transactionsPerSec transactions per simulated second
+	 * @param transactionsPerSec completed transactions per simulated second while the
+	 * flow ran: from its start to its last completed round trip (netperf TCP_RR's rate,
+	 * so a flow of 100 transactions gives the same rate whatever the run's duration)
 	 * @param sent datagrams sent
 	 * @param received datagrams received
-	 * @param throughputBps received bits per simulated second
+	 * @param throughputBps received payload bits per simulated second while the flow ran:
+	 * from its start to its last received datagram (a flow that ended early is not
+	 * averaged over the rest of the run)
 	 */
 	public record Flow(String name, String kind, Latency latencyNs, Long transactions, Double transactionsPerSec,
 			Long sent, Long received, Double throughputBps) {
@@ -154,12 +158,13 @@ public record RunReport(String topology, long seed, long simulatedNs, Packets pa
 			Latency lat = new Latency(s.count(), s.p50Ns(), s.p90Ns(), s.p99Ns(), s.maxNs());
 			if (f instanceof TrafficPlan.RequestResponseFlow rr) {
 				long tx = rr.client().transactions();
-				flows.add(new Flow(f.traffic().name(), f.traffic().kind(), lat, tx, tx * 1e9 / Math.max(1, elapsed),
+				flows.add(new Flow(f.traffic().name(), f.traffic().kind(), lat, tx, rr.client().transactionsPerSecond(),
 						null, null, null));
 			}
 			else if (f instanceof TrafficPlan.UdpFlow u) {
+				long window = (u.sink().lastNs() < 0) ? 0 : u.sink().lastNs() - f.traffic().startNs();
 				flows.add(new Flow(f.traffic().name(), f.traffic().kind(), lat, null, null, u.source().sent(),
-						u.sink().received(), u.sink().receivedBytes() * 8e9 / Math.max(1, elapsed)));
+						u.sink().received(), (window <= 0) ? 0.0 : u.sink().receivedBytes() * 8e9 / window));
 			}
 			else {
 				flows.add(new Flow(f.traffic().name(), f.traffic().kind(), lat, null, null, null, null, null));

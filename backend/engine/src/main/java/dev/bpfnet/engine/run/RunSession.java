@@ -117,7 +117,10 @@ public final class RunSession {
 		this.paused = options.startPaused();
 		long[] sentCount = this.sent;
 		TraceSink counter = (t, skb, cpu, ctx, task, fn, dev, ns, q, depth, verdict, drop) -> {
-			if (fn == Function.UDP_SENDMSG) {
+			// a datagram a socket sent, or a frame a packet/replay source put into the
+			// stack (packet_snd, raw_sendmsg: __alloc_skb); a send that failed before
+			// it made an skb (no route) sent nothing
+			if ((fn == Function.UDP_SENDMSG || fn == Function.ALLOC_SKB) && skb != TraceSink.NO_SKB) {
 				sentCount[0]++;
 			}
 		};

@@ -60,7 +60,9 @@ public final class TopologyParser {
 			if (ex instanceof TopologyException te) {
 				throw te;
 			}
-			throw new TopologyException(List.of(Problem.at("", "cannot read " + file + ": " + ex.getMessage())));
+			String why = (ex instanceof java.nio.file.NoSuchFileException) ? "no such file"
+					: (ex instanceof java.nio.file.AccessDeniedException) ? "permission denied" : ex.getMessage();
+			throw new TopologyException(List.of(Problem.at("", "cannot read " + file + ": " + why)));
 		}
 		String lower = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
 		return parse(text, lower.endsWith(".json") ? Format.JSON : Format.YAML);
@@ -98,6 +100,29 @@ public final class TopologyParser {
 			throw new TopologyException(sorted);
 		}
 		return doc;
+	}
+
+	/**
+	 * Gives problems found after parsing (when the engine builds the document: a program
+	 * that does not load, a flow without a route) the line and column of their path in
+	 * the document's text, as parse problems have them. Problems whose path is not in the
+	 * text, or that already have a line, are returned unchanged.
+	 * @param text the document's text
+	 * @param format its format
+	 * @param problems problems with document paths such as {@code programs[1].section}
+	 * @return the problems, in the same order, located where possible
+	 */
+	public static List<Problem> locate(String text, Format format, List<Problem> problems) {
+		List<Problem> readProblems = new ArrayList<>();
+		Src root = (text == null || format == null) ? null : SourceTree.read(text, format, readProblems);
+		List<Problem> out = new ArrayList<>(problems.size());
+		for (Problem p : problems) {
+			Src at = (root == null || p.line().isPresent() || p.path().isEmpty()) ? null
+					: SourceTree.locate(root, p.path());
+			out.add((at == null || at.line() <= 0) ? p : new Problem(p.path(), p.message(), OptionalInt.of(at.line()),
+					OptionalInt.of(Math.max(at.column(), 1))));
+		}
+		return out;
 	}
 
 	/**

@@ -269,6 +269,10 @@ public final class TopologyValidator {
 					problems.add(Problem.at(tp + ".cpu", cpuMessage(node.get(), traffic.cpu())));
 				}
 			}
+			if (!(traffic instanceof Traffic.RequestResponse) && owner(doc, traffic.to().address()).isEmpty()) {
+				problems.add(Problem.at(tp + ".to", "no device has address " + traffic.to().address()
+						+ ", so there is no namespace for the flow's receiving socket (give the address to a device)"));
+			}
 			if (traffic instanceof Traffic.RequestResponse rr) {
 				Optional<NamespaceRef> owner = owner(doc, rr.to().address());
 				if (owner.isEmpty()) {

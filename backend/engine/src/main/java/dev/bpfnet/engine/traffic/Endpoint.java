@@ -22,4 +22,18 @@ public interface Endpoint {
 	 */
 	void deliver(Cpu cpu, Skb skb);
 
+	/**
+	 * {@link #deliver} and whether the socket took the datagram: {@code false} when it
+	 * was dropped on the way in (a full receive queue, {@code SOCKET_RCVBUFF}), so that
+	 * the datapath does not count it as delivered. The default delivers and answers
+	 * {@code true} (an endpoint that never drops).
+	 * @param cpu the CPU running local delivery, inside a call chain
+	 * @param skb the packet
+	 * @return whether the datagram was queued on the socket
+	 */
+	default boolean accept(Cpu cpu, Skb skb) {
+		deliver(cpu, skb);
+		return true;
+	}
+
 }

@@ -123,10 +123,32 @@ public final class TrafficPlan {
 		List<Flow> flows = new ArrayList<>(traffic.size());
 		for (int k = 0; k < traffic.size(); k++) {
 			if (!(traffic.get(k) instanceof Traffic.Replay) && !(traffic.get(k) instanceof Traffic.Packets)) {
-				flows.add(fromTopology(traffic.get(k), k, resolver, env));
+				try {
+					flows.add(fromTopology(traffic.get(k), k, resolver, env));
+				}
+				catch (IllegalArgumentException ex) {
+					throw new IllegalArgumentException(documentPath("traffic[" + k + "]", ex.getMessage()), ex);
+				}
 			}
 		}
 		return new TrafficPlan(flows);
+	}
+
+	/** A field name at the start of a message ({@code to: ...}, {@code cpu: ...}). */
+	private static final java.util.regex.Pattern FIELD = java.util.regex.Pattern.compile("[a-z_]+: .*",
+			java.util.regex.Pattern.DOTALL);
+
+	/**
+	 * A message prefixed with the document path of the entry it is about:
+	 * {@code to: no route ...} becomes {@code traffic[2].to: no route ...}, a message
+	 * without a leading field name {@code traffic[2]: ...}.
+	 * @param entry the entry's path, such as {@code traffic[2]}
+	 * @param message the message
+	 * @return {@code entry.field: ...} or {@code entry: message}
+	 */
+	static String documentPath(String entry, String message) {
+		String m = (message == null) ? "" : message;
+		return FIELD.matcher(m).matches() ? entry + "." + m : entry + ": " + m;
 	}
 
 	/**

@@ -57,9 +57,14 @@ public abstract sealed class UdpSocket implements Endpoint, TaskBody
 
 	@Override
 	public final void deliver(Cpu cpu, Skb skb) {
+		accept(cpu, skb);
+	}
+
+	@Override
+	public final boolean accept(Cpu cpu, Skb skb) {
 		cpu.trace(Function.UDP_RCV, skb);
 		cpu.spend(CostModel.Id.UDP_RCV, skb.len());
-		this.queue.enqueue(cpu, skb);
+		return this.queue.enqueue(cpu, skb);
 	}
 
 	/**
