@@ -168,6 +168,14 @@ class NewUserRunCommandTest {
 	}
 
 	@Test
+	void anXdpProgramOnATcxHookIsReportedAtItsAttachEntryWithItsLine() {
+		int rc = BpfnetCli.execute("run", DIR + "bad-xdp-on-tcx.yaml");
+		assertThat(rc).isEqualTo(1);
+		assertThat(stderr()).startsWith("attach[0].program: program 'x' of type XDP cannot attach to TCX_INGRESS")
+			.contains("(line 31, column");
+	}
+
+	@Test
 	void aMissingTopologyFileSaysSo() {
 		int rc = BpfnetCli.execute("run", this.tmp.resolve("nope.yaml").toString());
 		assertThat(rc).isEqualTo(1);

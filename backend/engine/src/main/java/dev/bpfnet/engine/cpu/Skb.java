@@ -19,6 +19,8 @@ public final class Skb {
 
 	private final long createdNs;
 
+	private long originNs;
+
 	private Object payload;
 
 	private int deviceId;
@@ -52,6 +54,7 @@ public final class Skb {
 		this.deviceId = deviceId;
 		this.netnsId = netnsId;
 		this.createdNs = createdNs;
+		this.originNs = createdNs;
 	}
 
 	/** The run-wide skb id. */
@@ -98,6 +101,27 @@ public final class Skb {
 	/** Simulated allocation time in ns. */
 	public long createdNs() {
 		return this.createdNs;
+	}
+
+	/**
+	 * When the packet was first sent, in ns: {@link #createdNs()}, except for an skb a
+	 * NIC built from a frame off the wire, which keeps the sending node's time (the model
+	 * knows what a receiver could only learn from a timestamp in the payload; latency
+	 * measurement of datagrams too short to carry one uses it).
+	 */
+	public long originNs() {
+		return this.originNs;
+	}
+
+	/**
+	 * Sets {@link #originNs()} (the receiving NIC copies the sender's).
+	 * @param originNs the first send time, {@code 0..createdNs()}
+	 */
+	public void setOriginNs(long originNs) {
+		if (originNs < 0 || originNs > this.createdNs) {
+			throw new IllegalArgumentException("originNs must be 0.." + this.createdNs + ", was " + originNs);
+		}
+		this.originNs = originNs;
 	}
 
 	@Override

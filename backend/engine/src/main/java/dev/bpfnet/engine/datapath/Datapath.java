@@ -549,21 +549,28 @@ public final class Datapath {
 					.ifindex(),
 				cpuCount, mode);
 		SortedMap<String, HookProgram> loaded = loader.loadAll(refs);
-		for (Attach a : this.doc.attach()) {
+		for (int k = 0; k < this.doc.attach().size(); k++) {
+			Attach a = this.doc.attach().get(k);
 			if (!a.device().node().equals(this.node)) {
 				continue;
 			}
 			HookProgram p = loaded.get(a.program());
 			NetDevice d = device(a.device());
-			switch (a.hook()) {
-				case TCX_INGRESS -> d.tcxIngress.attach(p, a.order());
-				case TCX_EGRESS -> d.tcxEgress.attach(p, a.order());
-				case PRIMARY, PEER -> {
-					if (d.slot == null) {
-						throw new IllegalArgumentException("attach: " + a.device() + " is not a bpfnet device");
+			try {
+				switch (a.hook()) {
+					case TCX_INGRESS -> d.tcxIngress.attach(p, a.order());
+					case TCX_EGRESS -> d.tcxEgress.attach(p, a.order());
+					case PRIMARY, PEER -> {
+						if (d.slot == null) {
+							throw new IllegalArgumentException(a.device() + " is not a bpfnet device");
+						}
+						d.slot.attach(a, p);
 					}
-					d.slot.attach(a, p);
 				}
+			}
+			catch (IllegalArgumentException ex) {
+				// BPF_LINK_CREATE refusing the program (-EINVAL): at the attach entry
+				throw new IllegalArgumentException("attach[" + k + "].program: " + ex.getMessage(), ex);
 			}
 		}
 		return loaded;
@@ -1326,7 +1333,10 @@ public final class Datapath {
 	/**
 	 * {@code __dev_xmit_skb} on a NIC: bypass ({@code TCQ_F_CAN_BYPASS}, empty qdisc) or
 	 * enqueue, then {@code __qdisc_run}; a run that must continue raises NET_TX
-	 * ({@code __netif_schedule}).
+	 * ({@code __netif_schedule}). A {@code noqueue} root sends straight onto the TX ring
+	 * and drops ({@code NOT_SPECIFIED}, {@code tx_dropped}) when the ring has stopped the
+	 * queue, as {@code __dev_queue_xmit} does for a device without a queue (the
+	 * {@code __dev_xmit_skb} event still marks the qdisc layer).
 	 */
 	private void nicXmit(Cpu cpu, NetDevice dev, Packet p) {
 		ev(cpu, Function.DEV_XMIT_SKB, p);
@@ -1339,6 +1349,18 @@ public final class Datapath {
 			}
 		}
 		EnqueueResult er = q.enqueue(p, cpu.now());
+		if (er == EnqueueResult.NO_QUEUE) {
+			// a noqueue root (tc qdisc add dev eth0 root noqueue): __dev_queue_xmit's
+			// "device with no queue" branch, dev_hard_start_xmit straight onto the ring;
+			// a stopped ring cannot push back ("Virtual device %s asks to queue
+			// packet!"): -ENETDOWN, tx_dropped, kfree_skb_list
+			if (!dev.ring.stopped() && txq.startXmit(p, cpu.now())) {
+				return;
+			}
+			dev.txDropped++;
+			drop(cpu, p, DropReason.NOT_SPECIFIED);
+			return;
+		}
 		if (er == EnqueueResult.SUCCESS || er == EnqueueResult.CN) {
 			ev(cpu, Function.QDISC_ENQUEUE, p, p.skb().deviceId(), p.skb().netnsId(), dev.qdiscQueueId,
 					q.backlogPackets(), TraceSink.NO_VERDICT, DropReason.NOT_DROPPED_YET);
@@ -1522,8 +1544,9 @@ public final class Datapath {
 	/**
 	 * {@code build_skb} + {@code eth_type_trans} for a frame from the wire: a new skb on
 	 * the receiving NIC with a copy of the frame's bytes (the wire carries bytes),
-	 * keeping the sender's skb id so that the packet keeps one id from node to node;
-	 * {@code pkt_type} is always {@code PACKET_HOST}.
+	 * keeping the sender's skb id and send time ({@link Skb#originNs()}) so that the
+	 * packet keeps one id and one age from node to node; {@code pkt_type} is always
+	 * {@code PACKET_HOST}.
 	 */
 	private Skb buildSkb(Cpu c, NetDevice d, Packet frame) {
 		SkBuff in = frame.buf();
@@ -1533,6 +1556,7 @@ public final class Datapath {
 		buf.ifindex = d.ifindex();
 		buf.pktType = SkBuff.PACKET_HOST;
 		Skb skb = new Skb(frame.id(), bytes.length, null, d.id() + this.deviceBase, d.nsId + this.nsBase, c.now());
+		skb.setOriginNs(Math.min(frame.skb().originNs(), skb.createdNs()));
 		return new Packet(skb, buf, frame.flowHash()).skb();
 	}
 

@@ -154,7 +154,9 @@ public final class ProgramLoader {
 				if (old != null && old != v) {
 					throw new ProgramLoadException(ref.name(), where, ref.section().orElse(""), -1,
 							"rodata '" + rv.getKey() + "' = " + v + " conflicts with " + old + " set by program '"
-									+ setBy.get(rv.getKey()) + "' of the same object",
+									+ setBy.get(rv.getKey())
+									+ "' of the same object (the programs of one object file are loaded once and share "
+									+ "its .rodata and maps; for other values use a copy of the file)",
 							"rodata." + rv.getKey(), null);
 				}
 				setBy.putIfAbsent(rv.getKey(), ref.name());

@@ -52,9 +52,11 @@ public final class UdpSink extends UdpSocket {
 		}
 		long now = cpu.now();
 		// one-way latency from the send time the source wrote into the payload: the wire
-		// carries bytes, so the receiving node's skb is new (its createdNs is the NIC's)
+		// carries bytes, so the receiving node's skb is new (its createdNs is the NIC's);
+		// a payload too short for the stamp (< 16 bytes) falls back on the skb's origin,
+		// which the receiving NIC copies from the sender's skb
 		long sent = Frames.payloadCounter(skb, DatagramWriter.TIMESTAMP_OFFSET, 8);
-		this.latency.record(this.flowId, now - (sent >= 0 ? sent : skb.createdNs()));
+		this.latency.record(this.flowId, now - (sent >= 0 ? sent : skb.originNs()));
 		if (this.firstNs < 0) {
 			this.firstNs = now;
 		}

@@ -75,7 +75,7 @@ class NewUserTrialTest {
 	@ParameterizedTest
 	@ValueSource(strings = { "two-pods-bpfnet-l3.yaml", "two-pods-bpfnet-l2.yaml", "two-pods-veth-tcx.yaml",
 			"two-pods-veth-fib.yaml", "two-nodes-redirect-peer.yaml", "odd-ipv6-rps-burst.yaml", "routing-loop.yaml",
-			"unknown-verdict-netkit.yaml", "unknown-verdict-tcx.yaml" })
+			"unknown-verdict-netkit.yaml", "unknown-verdict-tcx.yaml", "nic-noqueue-tiny-datagrams.yaml" })
 	void everyHandWrittenTopologyRunsAndAccountsForEveryPacket(String name) {
 		RunReport r = run(doc(name), DURATION);
 		assertThat(r.packets().sent()).isPositive();
@@ -183,6 +183,27 @@ class NewUserTrialTest {
 	}
 
 	/**
+	 * A NIC with a {@code noqueue} root sends straight onto its TX ring, and drops when
+	 * the ring is full (found by {@link RunConservationProperties}: before the fix every
+	 * packet vanished, neither delivered nor dropped). The datagrams carry no payload, so
+	 * no send timestamp: their one-way latency still starts at the send (before the fix
+	 * it started when the receiving NIC built the skb: 1.9 us for a path with 2 us of
+	 * cable).
+	 */
+	@Test
+	void aNoqueueNicTransmitsAndTinyDatagramsKeepTheirAgeAcrossTheWire() throws IOException {
+		RunReport r = run(doc("nic-noqueue-tiny-datagrams.yaml"), DURATION);
+		assertThat(r.packets().delivered()).isEqualTo(3);
+		// 2 us of cable + 64 bytes at 100 Mbit/s (5.12 us) at least
+		assertThat(r.flows().get(0).latencyNs().p50()).isGreaterThan(7_120);
+		String flood = text("nic-noqueue-tiny-datagrams.yaml").replace("rate: 10000pps, count: 3",
+				"rate: 10Mpps, count: 3000");
+		RunReport f = run(TopologyParser.parse(flood, Format.YAML), DURATION);
+		assertThat(f.packets().dropped()).containsOnlyKeys("NOT_SPECIFIED");
+		assertThat(f.packets().delivered() + f.packets().dropped().get("NOT_SPECIFIED")).isEqualTo(3000);
+	}
+
+	/**
 	 * Before the fix: {@code no route from n1/pod1 to 10.1.0.20 (IP_NOROUTE)}, no path.
 	 */
 	@Test
@@ -204,6 +225,25 @@ class NewUserTrialTest {
 					assertThat(p.message()).startsWith("no device has address 10.1.0.99");
 					assertThat(p.line()).hasValue(40);
 				}));
+	}
+
+	/** Before the fix: {@code program 'x' of type XDP cannot attach ...}, no path. */
+	@Test
+	void anXdpProgramOnATcxHookIsRefusedAtItsAttachEntry() {
+		assertThatThrownBy(() -> RunSession.create(doc("bad-xdp-on-tcx.yaml"), OBJECTS, RunOptions.of(DURATION)))
+			.isInstanceOf(IllegalArgumentException.class)
+			.hasMessageStartingWith("attach[0].program: program 'x' of type XDP cannot attach to TCX_INGRESS");
+	}
+
+	@Test
+	void twoRodataValuesForOneObjectFileSayWhatToDo() throws IOException {
+		String t = text("two-pods-bpfnet-l3.yaml").replaceFirst("(?s)(ingress-pass.*?)verdict: 0", "$1verdict: 2");
+		assertThatThrownBy(
+				() -> RunSession.create(TopologyParser.parse(t, Format.YAML), OBJECTS, RunOptions.of(DURATION)))
+			.isInstanceOfSatisfying(ProgramLoadException.class, ex -> {
+				assertThat(ex.field()).isEqualTo("rodata.verdict");
+				assertThat(ex.getMessage()).contains("conflicts with 0").contains("use a copy of the file");
+			});
 	}
 
 	@Test
