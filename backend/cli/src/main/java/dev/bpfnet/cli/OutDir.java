@@ -68,7 +68,7 @@ final class OutDir {
 	void open(Names names) {
 		try {
 			this.csv = TraceCsv.write(this.dir.resolve(TRACE_CSV), names);
-			this.bin = TraceFile.write(this.dir.resolve(TRACE_BIN));
+			this.bin = TraceFile.writeFast(this.dir.resolve(TRACE_BIN));
 		}
 		catch (IOException ex) {
 			closeTraces();

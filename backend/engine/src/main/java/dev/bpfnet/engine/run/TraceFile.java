@@ -48,6 +48,17 @@ public final class TraceFile {
 	}
 
 	/**
+	 * {@link #write(Path)} compressing at {@code Deflater.BEST_SPEED} (the same format,
+	 * about 1.6 times larger, a fraction of the CPU: {@code bpfnet run --out}).
+	 * @param file the file to create (replaced if it exists)
+	 * @return the writer, a trace sink
+	 * @throws IOException if the file cannot be created
+	 */
+	public static Writer writeFast(Path file) throws IOException {
+		return new Writer(TraceCsv.fastGzip(Files.newOutputStream(file)));
+	}
+
+	/**
 	 * Feeds every event of a trace file, in order, to a sink. A file cut short (a run
 	 * interrupted by a shutdown) replays up to its last complete event.
 	 * @param file the file
@@ -116,7 +127,12 @@ public final class TraceFile {
 		private long events;
 
 		Writer(OutputStream raw) throws IOException {
-			this.out = new DataOutputStream(new BufferedOutputStream(new GZIPOutputStream(raw, 1 << 16), 1 << 16));
+			this(new GZIPOutputStream(raw, 1 << 16));
+		}
+
+		/** On a gzip stream of the caller's choice (level). */
+		Writer(GZIPOutputStream gzip) throws IOException {
+			this.out = new DataOutputStream(new BufferedOutputStream(gzip, 1 << 16));
 			this.out.write(MAGIC);
 		}
 
