@@ -75,7 +75,8 @@ class NewUserTrialTest {
 	@ParameterizedTest
 	@ValueSource(strings = { "two-pods-bpfnet-l3.yaml", "two-pods-bpfnet-l2.yaml", "two-pods-veth-tcx.yaml",
 			"two-pods-veth-fib.yaml", "two-nodes-redirect-peer.yaml", "odd-ipv6-rps-burst.yaml", "routing-loop.yaml",
-			"unknown-verdict-netkit.yaml", "unknown-verdict-tcx.yaml", "nic-noqueue-tiny-datagrams.yaml" })
+			"unknown-verdict-netkit.yaml", "unknown-verdict-tcx.yaml", "nic-noqueue-tiny-datagrams.yaml",
+			"runaway-tail-calls.yaml" })
 	void everyHandWrittenTopologyRunsAndAccountsForEveryPacket(String name) {
 		RunReport r = run(doc(name), DURATION);
 		assertThat(r.packets().sent()).isPositive();
@@ -172,6 +173,17 @@ class NewUserTrialTest {
 		assertThat(tcx.flows().get(0).received()).isEqualTo(10);
 		// tcx_run stopped at the unknown code: the counting program after it never ran
 		assertThat(map(tcx, "pkt_count").size()).isZero();
+	}
+
+	/**
+	 * A program that tail-calls itself runs 1 + MAX_TAIL_CALL_CNT (33) times a packet.
+	 */
+	@Test
+	void aRunawayTailCallChainStopsAfter33TailCalls() {
+		RunReport r = run(doc("runaway-tail-calls.yaml"), DURATION);
+		assertThat(r.flows().get(0).received()).isEqualTo(10);
+		assertThat(map(r, "calls").entries().get(0).values().get(0))
+			.isEqualTo(String.format("%016x", Long.reverseBytes(10 * 34L)));
 	}
 
 	@Test
