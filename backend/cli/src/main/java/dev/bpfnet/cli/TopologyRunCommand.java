@@ -290,6 +290,7 @@ final class TopologyRunCommand implements java.util.concurrent.Callable<Integer>
 		packets.put("sent", r.packets().sent());
 		packets.put("delivered", r.packets().delivered());
 		packets.put("dropped", r.packets().dropped());
+		packets.put("inFlight", r.packets().inFlight());
 		out.put("packets", packets);
 		List<Object> flows = new ArrayList<>();
 		for (RunReport.Flow f : r.flows()) {
@@ -360,8 +361,8 @@ final class TopologyRunCommand implements java.util.concurrent.Callable<Integer>
 		System.out.printf("%s, seed %s: %s ns simulated%n", out.get("topology"), out.get("seed"),
 				out.get("simulatedNs"));
 		Map<String, Object> p = (Map<String, Object>) out.get("packets");
-		System.out.printf("packets: %s sent, %s delivered, dropped %s%n", p.get("sent"), p.get("delivered"),
-				p.get("dropped"));
+		System.out.printf("packets: %s sent, %s delivered, %s in flight, dropped %s%n", p.get("sent"),
+				p.get("delivered"), p.get("inFlight"), p.get("dropped"));
 		for (Object o : (List<Object>) out.get("flows")) {
 			Map<String, Object> f = (Map<String, Object>) o;
 			Map<String, Object> lat = (Map<String, Object>) f.get("latencyNs");

@@ -84,6 +84,7 @@ class NewUserRunCommandTest {
 		JsonNode printed = JsonMapper.builder().build().readTree(stdout());
 		assertThat(dir.resolve(OutDir.TRACE_CSV)).isRegularFile();
 		assertThat(dir.resolve(OutDir.TRACE_BIN)).isRegularFile();
+		assertThat(printed.get("packets").get("inFlight").asLong()).isZero();
 		JsonNode report = JsonMapper.builder().build().readTree(Files.readString(dir.resolve(OutDir.REPORT)));
 		assertThat(report).isEqualTo(printed);
 		// the document as run: with the --seed, and it parses back

@@ -51,11 +51,19 @@ public record RunReport(String topology, long seed, long simulatedNs, Packets pa
 	public static final int MAX_MAP_ENTRIES = 1024;
 
 	/**
-	 * @param sent datagrams sent by the traffic sources ({@code udp_sendmsg} events)
-	 * @param delivered packets delivered to sockets on every node
-	 * @param dropped drops by kernel reason name, sorted
+	 * @param sent packets the traffic put into the stack: datagrams sockets sent
+	 * ({@code udp_sendmsg} with an skb) and frames of packet and replay sources
+	 * ({@code __alloc_skb})
+	 * @param delivered packets delivered to a socket (or the default sink of a local
+	 * address) on every node; a datagram a full socket queue drops is not
+	 * @param dropped drops by kernel reason name, sorted: every freed skb, kernel-made
+	 * ones (ARP) included
+	 * @param inFlight sent packets neither delivered nor dropped at the end: in a queue,
+	 * a ring, on a wire or waiting for ARP ({@code sent - delivered - drops of sent
+	 * packets}); {@code null} in a report stored before it was recorded (the server reads
+	 * old summaries back)
 	 */
-	public record Packets(long sent, long delivered, SortedMap<String, Long> dropped) {
+	public record Packets(long sent, long delivered, SortedMap<String, Long> dropped, Long inFlight) {
 
 	}
 
@@ -137,12 +145,13 @@ public record RunReport(String topology, long seed, long simulatedNs, Packets pa
 	 * Builds the report of an engine that has run; call it on the run's thread or after
 	 * the run.
 	 * @param engine the engine
-	 * @param sent datagrams sent
+	 * @param sent packets the traffic sent
+	 * @param sentDropped drops of those packets
 	 * @param drops the run's drop counter
 	 * @param hasher the run's trace hasher
 	 * @return the report
 	 */
-	static RunReport of(Engine engine, long sent, DropCounter drops, TraceHasher hasher) {
+	static RunReport of(Engine engine, long sent, long sentDropped, DropCounter drops, TraceHasher hasher) {
 		long elapsed = engine.simulator().now();
 		long delivered = 0;
 		for (Datapath dp : engine.nodes()) {
@@ -177,7 +186,8 @@ public record RunReport(String topology, long seed, long simulatedNs, Packets pa
 			accounted = Math.max(accounted, engine.accounting().chargedUntilNs(c));
 		}
 		return new RunReport(engine.document().name(), engine.document().seed(), elapsed,
-				new Packets(sent, delivered, Collections.unmodifiableSortedMap(byReason)),
+				new Packets(sent, delivered, Collections.unmodifiableSortedMap(byReason),
+						Math.max(0, sent - delivered - sentDropped)),
 				Collections.unmodifiableList(flows), accounted, cpus(engine, accounted), hasher.events(), hasher.hex(),
 				maps(engine));
 	}

@@ -79,7 +79,11 @@ public final class RunSession {
 
 	private final HopWatch hops = new HopWatch();
 
-	private final long[] sent = new long[1];
+	/** Packets the traffic sent, and drops of those. */
+	private final long[] sent = new long[2];
+
+	/** Ids of sent packets not dropped yet. */
+	private final java.util.BitSet sentIds = new java.util.BitSet();
 
 	private final BlockingQueue<Runnable> commands = new LinkedBlockingQueue<>();
 
@@ -116,12 +120,22 @@ public final class RunSession {
 		this.pace = options.pace();
 		this.paused = options.startPaused();
 		long[] sentCount = this.sent;
+		java.util.BitSet sentIds = this.sentIds;
 		TraceSink counter = (t, skb, cpu, ctx, task, fn, dev, ns, q, depth, verdict, drop) -> {
 			// a datagram a socket sent, or a frame a packet/replay source put into the
 			// stack (packet_snd, raw_sendmsg: __alloc_skb); a send that failed before
 			// it made an skb (no route) sent nothing
 			if ((fn == Function.UDP_SENDMSG || fn == Function.ALLOC_SKB) && skb != TraceSink.NO_SKB) {
 				sentCount[0]++;
+				if (skb < Integer.MAX_VALUE) {
+					sentIds.set((int) skb);
+				}
+			}
+			else if (drop != DropReason.NOT_DROPPED_YET && skb >= 0 && skb < Integer.MAX_VALUE
+					&& sentIds.get((int) skb)) {
+				// a sent packet's end (kernel-made ones, ARP, are not in the ledger)
+				sentIds.clear((int) skb);
+				sentCount[1]++;
 			}
 		};
 		TraceSink tee = options.recordPaths()
@@ -262,7 +276,7 @@ public final class RunSession {
 			reason = describe(ex);
 		}
 		try {
-			this.report = RunReport.of(this.engine, this.sent[0], this.drops, this.hasher);
+			this.report = RunReport.of(this.engine, this.sent[0], this.sent[1], this.drops, this.hasher);
 		}
 		catch (RuntimeException ex) {
 			if (last != RunState.FAILED) {

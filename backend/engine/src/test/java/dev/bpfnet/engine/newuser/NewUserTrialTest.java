@@ -82,6 +82,34 @@ class NewUserTrialTest {
 		assertThat(r.packets().sent()).isPositive();
 		assertThat(r.packets().sent()).as("sent = delivered + dropped, by reason %s", r.packets().dropped())
 			.isEqualTo(r.packets().delivered() + dropped(r));
+		assertThat(r.packets().inFlight()).isZero();
+	}
+
+	/**
+	 * {@code packets.inFlight}: sent packets neither delivered nor dropped. Here 5 wait
+	 * on an ARP queue whose reply a tcx program dropped; the reply's drop is in
+	 * {@code dropped} (every freed skb is), not in the ledger of sent packets.
+	 */
+	@Test
+	void packetsWaitingForAnArpReplyThatWasDroppedAreInFlight() {
+		RunReport r = run(doc("tcx-drops-and-a-lost-arp-reply.yaml"), DURATION);
+		assertThat(r.packets().sent()).isEqualTo(15);
+		assertThat(r.packets().delivered()).isZero();
+		assertThat(r.packets().dropped()).containsExactly(Map.entry("TC_EGRESS", 11L));
+		assertThat(r.packets().inFlight()).isEqualTo(5);
+	}
+
+	/**
+	 * The server reads stored summaries back: one from before {@code inFlight} still
+	 * reads.
+	 */
+	@Test
+	void aSummaryStoredBeforeInFlightExistedStillReads() {
+		RunReport.Packets p = tools.jackson.databind.json.JsonMapper.builder()
+			.build()
+			.readValue("{\"sent\":3,\"delivered\":2,\"dropped\":{\"CPU_BACKLOG\":1}}", RunReport.Packets.class);
+		assertThat(p.sent()).isEqualTo(3);
+		assertThat(p.inFlight()).isNull();
 	}
 
 	@Test

@@ -70,6 +70,7 @@ class RunConservationProperties {
 		assertThat(r.packets().delivered() + dropped).as("%s%nby reason %s", doc, r.packets().dropped())
 			.isEqualTo(r.packets().sent());
 		assertThat(r.packets().delivered()).isEqualTo(r.flows().get(0).received());
+		assertThat(r.packets().inFlight()).isZero();
 	}
 
 	static String document(Case c) {
