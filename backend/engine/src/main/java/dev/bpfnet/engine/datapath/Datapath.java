@@ -1322,13 +1322,8 @@ public final class Datapath {
 		if (stop == QdiscRun.Stop.NOT_ARRIVED) {
 			qdiscNotArrived(dev, this.qdiscRun.notBeforeNs(), this.qdiscRun.<Packet>notArrived().qdiscEnqueueCpu);
 		}
-		if (stop.reschedule() && !dev.txScheduled) {
-			dev.txScheduled = true;
-			this.trace.event(cpu.now(), TraceSink.NO_SKB, cpu.id(), ctx(cpu), cpu.contextTaskId(),
-					Function.NETIF_SCHEDULE, dev.id() + this.deviceBase, dev.nsId + this.nsBase, dev.qdiscQueueId,
-					dev.qdisc.backlogPackets(), TraceSink.NO_VERDICT, DropReason.NOT_DROPPED_YET);
-			this.txScheduled.get(cpu.index()).addLast(dev);
-			cpu.raiseSoftirq(Cpu.NET_TX_SOFTIRQ);
+		if (stop.reschedule()) {
+			netifSchedule(cpu, dev);
 		}
 	}
 
@@ -1357,7 +1352,25 @@ public final class Datapath {
 		if (cpu.now() >= d.qdiscArrivalIrqAt) {
 			d.qdiscArrivalIrqAt = Long.MAX_VALUE;
 		}
-		if (!d.txScheduled && !d.qdisc.isEmpty()) {
+		netifScheduleIfQueued(cpu, d);
+	}
+
+	/**
+	 * {@code __netif_schedule} when the qdisc has packets ({@code netif_tx_wake_queue}
+	 * and the like).
+	 */
+	private void netifScheduleIfQueued(Cpu cpu, NetDevice d) {
+		if (!d.qdisc.isEmpty()) {
+			netifSchedule(cpu, d);
+		}
+	}
+
+	/**
+	 * {@code __netif_schedule}: unless already scheduled ({@code __QDISC_STATE_SCHED}),
+	 * lists the device on this CPU's {@code output_queue} and raises NET_TX.
+	 */
+	private void netifSchedule(Cpu cpu, NetDevice d) {
+		if (!d.txScheduled) {
 			d.txScheduled = true;
 			this.trace.event(cpu.now(), TraceSink.NO_SKB, cpu.id(), ctx(cpu), cpu.contextTaskId(),
 					Function.NETIF_SCHEDULE, d.id() + this.deviceBase, d.nsId + this.nsBase, d.qdiscQueueId,
@@ -1476,14 +1489,7 @@ public final class Datapath {
 		this.trace.event(cpu.now(), TraceSink.NO_SKB, cpu.id(), ctx(cpu), cpu.contextTaskId(),
 				Function.NETIF_TX_WAKE_QUEUE, d.id() + this.deviceBase, d.nsId + this.nsBase, d.ringQueueId,
 				d.ring.inUse(), TraceSink.NO_VERDICT, DropReason.NOT_DROPPED_YET);
-		if (!d.txScheduled && !d.qdisc.isEmpty()) {
-			d.txScheduled = true;
-			this.trace.event(cpu.now(), TraceSink.NO_SKB, cpu.id(), ctx(cpu), cpu.contextTaskId(),
-					Function.NETIF_SCHEDULE, d.id() + this.deviceBase, d.nsId + this.nsBase, d.qdiscQueueId,
-					d.qdisc.backlogPackets(), TraceSink.NO_VERDICT, DropReason.NOT_DROPPED_YET);
-			this.txScheduled.get(cpu.index()).addLast(d);
-			cpu.raiseSoftirq(Cpu.NET_TX_SOFTIRQ);
-		}
+		netifScheduleIfQueued(cpu, d);
 	}
 
 	/**
@@ -1561,14 +1567,7 @@ public final class Datapath {
 		this.trace.event(cpu.now(), TraceSink.NO_SKB, cpu.id(), ctx(cpu), cpu.contextTaskId(),
 				Function.NETIF_TX_WAKE_QUEUE, d.id() + Datapath.this.deviceBase, d.nsId + Datapath.this.nsBase,
 				d.ringQueueId, d.ring.inUse(), TraceSink.NO_VERDICT, DropReason.NOT_DROPPED_YET);
-		if (!d.txScheduled && !d.qdisc.isEmpty()) {
-			d.txScheduled = true;
-			this.trace.event(cpu.now(), TraceSink.NO_SKB, cpu.id(), ctx(cpu), cpu.contextTaskId(),
-					Function.NETIF_SCHEDULE, d.id() + Datapath.this.deviceBase, d.nsId + Datapath.this.nsBase,
-					d.qdiscQueueId, d.qdisc.backlogPackets(), TraceSink.NO_VERDICT, DropReason.NOT_DROPPED_YET);
-			this.txScheduled.get(cpu.index()).addLast(d);
-			cpu.raiseSoftirq(Cpu.NET_TX_SOFTIRQ);
-		}
+		netifScheduleIfQueued(cpu, d);
 	}
 
 	/** Receives each frame that left a NIC's wire (reused: no allocation per frame). */
