@@ -155,14 +155,8 @@ public abstract class Qdisc<P extends QueuedPacket> {
 	 * @param nowNs the simulated time
 	 */
 	public final void requeue(P packet, long nowNs) {
-		Objects.requireNonNull(packet, "packet");
-		pushHeld(packet);
-		this.backlogPackets++;
-		this.backlogBytes += packet.len();
-		this.dequeued--;
 		this.requeues++;
-		this.depthDirty = true;
-		flushDepth(nowNs);
+		putBack(packet, nowNs);
 	}
 
 	/**
