@@ -155,8 +155,8 @@ public abstract class Qdisc<P extends QueuedPacket> {
 	 * @param nowNs the simulated time
 	 */
 	public final void requeue(P packet, long nowNs) {
-		this.requeues++;
 		putBack(packet, nowNs);
+		this.requeues++;
 	}
 
 	/**
