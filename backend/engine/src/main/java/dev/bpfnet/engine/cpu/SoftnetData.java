@@ -307,16 +307,21 @@ public final class SoftnetData {
 		int cost = remote ? CostModel.Id.ENQUEUE_TO_BACKLOG_RPS : CostModel.Id.ENQUEUE_TO_BACKLOG;
 		int qlen = inputQueueLength();
 		if (qlen <= this.maxBacklog) {
-			insertInput(skb, caller.now());
+			// the queue as the caller sees it: empty when it holds only entries of later
+			// times (see the class doc), as in the kernel at the caller's time
+			boolean emptyForCaller = qlen == 0
+					|| this.ringTime[(this.head + this.processLen) & this.mask] > caller.now();
 			this.enqueued++;
-			caller.trace(Function.ENQUEUE_TO_BACKLOG, skb, this.queueId, this.size, DropReason.NOT_DROPPED_YET);
+			caller.trace(Function.ENQUEUE_TO_BACKLOG, skb, this.queueId, this.size + 1, DropReason.NOT_DROPPED_YET);
 			caller.spend(cost, 0);
+			// visible to the backlog's CPU from the end of enqueue_to_backlog on
+			insertInput(skb, caller.now());
 			if (!remote) {
 				if (napiSchedule(this.backlog)) {
 					caller.trace(Function.NAPI_SCHEDULE_RPS, skb, this.queueId, this.size, DropReason.NOT_DROPPED_YET);
 				}
 			}
-			else if (qlen == 0) {
+			else if (emptyForCaller) {
 				if (!backlogScheduled()) {
 					// napi_schedule_rps, sd != mysd: IPI at the end of the caller's
 					// net_rx_action
