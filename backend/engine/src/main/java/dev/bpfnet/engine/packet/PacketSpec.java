@@ -253,7 +253,8 @@ public record PacketSpec(Ethernet ethernet, Vlan vlan, Network network, Transpor
 	 * @param id identification, 0..65535
 	 * @param df don't fragment
 	 * @param mf more fragments
-	 * @param fragmentOffset fragment offset in 8-byte units, 0..8191
+	 * @param fragmentOffset fragment offset in bytes, a multiple of 8 up to 65528 (the
+	 * header holds it in 8-byte units; Wireshark shows bytes too)
 	 * @param protocol the protocol number, or {@code null} to derive it from the
 	 * transport
 	 * @param checksum the header checksum to write, or {@code null} for the correct one
@@ -278,7 +279,11 @@ public record PacketSpec(Ethernet ethernet, Vlan vlan, Network network, Transpor
 			range("ipv4.ttl", ttl, 0, 255);
 			range("ipv4.tos", tos, 0, 255);
 			range("ipv4.id", id, 0, 0xFFFF);
-			range("ipv4.fragmentOffset", fragmentOffset, 0, 0x1FFF);
+			range("ipv4.fragmentOffset", fragmentOffset, 0, 0x1FFF * 8);
+			if (fragmentOffset % 8 != 0) {
+				throw new IllegalArgumentException("ipv4.fragmentOffset: expected a multiple of 8 bytes (the header"
+						+ " counts 8-byte units), got " + fragmentOffset);
+			}
 			range("ipv4.protocol", protocol, 0, 255);
 			range("ipv4.checksum", checksum, 0, 0xFFFF);
 		}
