@@ -169,6 +169,14 @@ public final class FrameSource implements TaskBody {
 		return this.next;
 	}
 
+	/**
+	 * When the next frame is due, or {@code -1} when all were sent.
+	 * @return simulated ns
+	 */
+	public long nextTimeNs() {
+		return (this.next < this.timesNs.length) ? this.timesNs[this.next] : -1;
+	}
+
 	/** Frames in total. */
 	public int size() {
 		return this.frames.size();
