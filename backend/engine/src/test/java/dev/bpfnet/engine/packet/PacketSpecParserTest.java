@@ -53,6 +53,27 @@ class PacketSpecParserTest {
 				"packet.ipv4.fragmentOffset: expected 0..65528, got 65536");
 	}
 
+	/**
+	 * Hex as people copy it: {@code 0x1234} was refused as "expected an even number of
+	 * hex digits" (it has six), {@code abz} got the same message although the problem is
+	 * the z.
+	 */
+	@Test
+	void hexTakesA0xPrefixAndNamesTheCharacterThatIsNotHex() {
+		Map<String, Object> ip = Map.of("src", "10.0.0.1", "dst", "10.0.0.2");
+		PacketSpec spec = PacketSpec
+			.fromMap(Map.of("ipv4", ip, "udp", Map.of("src", 1, "dst", 2), "payload", Map.of("hex", "0xDEAD beef")));
+		assertThat(spec.payload().bytes()).containsExactly(0xde, 0xad, 0xbe, 0xef);
+		PacketSpec opts = PacketSpec.fromMap(
+				Map.of("ipv4", Map.of("src", "10.0.0.1", "dst", "10.0.0.2", "protocol", 17, "options", "0x94040000")));
+		assertThat(PacketFactory.build(opts)).hasSize(24);
+		fails(Map.of("ipv4", ip, "udp", Map.of("src", 1, "dst", 2), "payload", Map.of("hex", "abz")),
+				"packet.payload.hex: 'z' is not a hex digit (0-9, a-f; spaces or colons may separate bytes), got \"abz\"");
+		fails(Map.of("ipv4", Map.of("src", "10.0.0.1", "dst", "10.0.0.2", "protocol", 17, "options", "94 04 00 0g")),
+				"packet.ipv4.options: 'g' is not a hex digit (0-9, a-f; spaces or colons may separate bytes), got "
+						+ "\"94 04 00 0g\"");
+	}
+
 	private static void fails(Map<String, ?> map, String message) {
 		assertThatThrownBy(() -> PacketSpec.fromMap(map)).isInstanceOf(PacketSpecException.class).hasMessage(message);
 	}
