@@ -218,6 +218,8 @@ final class TopologyRunCommand implements java.util.concurrent.Callable<Integer>
 		packets.put("sent", r.packets().sent());
 		packets.put("delivered", r.packets().delivered());
 		packets.put("dropped", r.packets().dropped());
+		packets.put("left", r.packets().left());
+		packets.put("inFlight", r.packets().inFlight());
 		out.put("packets", packets);
 		List<Object> flows = new ArrayList<>();
 		for (RunReport.Flow f : r.flows()) {
@@ -267,8 +269,8 @@ final class TopologyRunCommand implements java.util.concurrent.Callable<Integer>
 		System.out.printf("%s, seed %s: %s ns simulated%n", out.get("topology"), out.get("seed"),
 				out.get("simulatedNs"));
 		Map<String, Object> p = (Map<String, Object>) out.get("packets");
-		System.out.printf("packets: %s sent, %s delivered, dropped %s%n", p.get("sent"), p.get("delivered"),
-				p.get("dropped"));
+		System.out.printf("packets: %s sent, %s delivered, dropped %s, %s left the topology, %s in flight%n",
+				p.get("sent"), p.get("delivered"), p.get("dropped"), p.get("left"), p.get("inFlight"));
 		for (Object o : (List<Object>) out.get("flows")) {
 			Map<String, Object> f = (Map<String, Object>) o;
 			Map<String, Object> lat = (Map<String, Object>) f.get("latencyNs");

@@ -165,6 +165,23 @@ public abstract class Qdisc<P extends QueuedPacket> {
 		flushDepth(nowNs);
 	}
 
+	/**
+	 * Puts back a packet that {@link #dequeue} returned before it was due (see
+	 * {@link QdiscRun.Stop#NOT_ARRIVED}): held in front of the queue like a requeued
+	 * packet, but not counted as a requeue, since the kernel never dequeued it.
+	 * @param packet the packet last returned by {@link #dequeue}
+	 * @param nowNs the simulated time
+	 */
+	public final void putBack(P packet, long nowNs) {
+		Objects.requireNonNull(packet, "packet");
+		pushHeld(packet);
+		this.backlogPackets++;
+		this.backlogBytes += packet.len();
+		this.dequeued--;
+		this.depthDirty = true;
+		flushDepth(nowNs);
+	}
+
 	/** The discipline's enqueue ({@code Qdisc_ops.enqueue}); see the class comment. */
 	protected abstract EnqueueResult doEnqueue(P packet, long nowNs);
 

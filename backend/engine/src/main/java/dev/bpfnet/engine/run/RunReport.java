@@ -18,6 +18,7 @@ import dev.bpfnet.engine.hook.HookProgram;
 import dev.bpfnet.engine.trace.Context;
 import dev.bpfnet.engine.trace.CpuAccounting;
 import dev.bpfnet.engine.trace.DropCounter;
+import dev.bpfnet.engine.trace.PacketLedger;
 import dev.bpfnet.engine.trace.DropReason;
 import dev.bpfnet.engine.trace.LatencyRecorder;
 import dev.bpfnet.engine.trace.Names;
@@ -51,11 +52,19 @@ public record RunReport(String topology, long seed, long simulatedNs, Packets pa
 	public static final int MAX_MAP_ENTRIES = 1024;
 
 	/**
-	 * @param sent datagrams sent by the traffic sources ({@code udp_sendmsg} events)
-	 * @param delivered packets delivered to sockets on every node
+	 * Every packet of the run, by fate (see {@link PacketLedger}); they add up:
+	 * {@code sent = delivered + Σ dropped + left + inFlight}.
+	 *
+	 * @param sent packets that entered the topology: every skb the run created
+	 * (datagrams, responses, echo replies, ARP, crafted and replayed frames; a frame
+	 * crossing a wire stays one packet)
+	 * @param delivered packets an endpoint took: queued to a socket or consumed by the
+	 * stack (no socket bound, ICMP, ARP)
 	 * @param dropped drops by kernel reason name, sorted
+	 * @param left frames that left the topology through a NIC without a wire
+	 * @param inFlight packets still on their way at the end (queues, rings, wires)
 	 */
-	public record Packets(long sent, long delivered, SortedMap<String, Long> dropped) {
+	public record Packets(long sent, long delivered, SortedMap<String, Long> dropped, long left, long inFlight) {
 
 	}
 
@@ -133,17 +142,13 @@ public record RunReport(String topology, long seed, long simulatedNs, Packets pa
 	 * Builds the report of an engine that has run; call it on the run's thread or after
 	 * the run.
 	 * @param engine the engine
-	 * @param sent datagrams sent
+	 * @param ledger the run's packet ledger
 	 * @param drops the run's drop counter
 	 * @param hasher the run's trace hasher
 	 * @return the report
 	 */
-	static RunReport of(Engine engine, long sent, DropCounter drops, TraceHasher hasher) {
+	static RunReport of(Engine engine, PacketLedger ledger, DropCounter drops, TraceHasher hasher) {
 		long elapsed = engine.simulator().now();
-		long delivered = 0;
-		for (Datapath dp : engine.nodes()) {
-			delivered += dp.delivered();
-		}
 		SortedMap<String, Long> byReason = new TreeMap<>();
 		for (Map.Entry<DropReason, Long> e : drops.byReason().entrySet()) {
 			byReason.put(e.getKey().name(), e.getValue());
@@ -172,7 +177,8 @@ public record RunReport(String topology, long seed, long simulatedNs, Packets pa
 			accounted = Math.max(accounted, engine.accounting().chargedUntilNs(c));
 		}
 		return new RunReport(engine.document().name(), engine.document().seed(), elapsed,
-				new Packets(sent, delivered, Collections.unmodifiableSortedMap(byReason)),
+				new Packets(engine.skbsCreated(), ledger.delivered(), Collections.unmodifiableSortedMap(byReason),
+						ledger.left(), ledger.inFlight()),
 				Collections.unmodifiableList(flows), accounted, cpus(engine, accounted), hasher.events(), hasher.hex(),
 				maps(engine));
 	}

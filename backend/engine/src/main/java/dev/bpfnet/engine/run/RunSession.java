@@ -19,6 +19,7 @@ import dev.bpfnet.engine.trace.Context;
 import dev.bpfnet.engine.trace.DropCounter;
 import dev.bpfnet.engine.trace.DropReason;
 import dev.bpfnet.engine.trace.Function;
+import dev.bpfnet.engine.trace.PacketLedger;
 import dev.bpfnet.engine.trace.PathRecorder;
 import dev.bpfnet.engine.trace.QueueDepthRecorder;
 import dev.bpfnet.engine.trace.Tee;
@@ -79,7 +80,7 @@ public final class RunSession {
 
 	private final HopWatch hops = new HopWatch();
 
-	private final long[] sent = new long[1];
+	private final PacketLedger ledger = new PacketLedger();
 
 	private final BlockingQueue<Runnable> commands = new LinkedBlockingQueue<>();
 
@@ -115,17 +116,12 @@ public final class RunSession {
 		this.options = options;
 		this.pace = options.pace();
 		this.paused = options.startPaused();
-		long[] sentCount = this.sent;
-		TraceSink counter = (t, skb, cpu, ctx, task, fn, dev, ns, q, depth, verdict, drop) -> {
-			if (fn == Function.UDP_SENDMSG) {
-				sentCount[0]++;
-			}
-		};
 		TraceSink tee = options.recordPaths()
-				? Tee.of(this.hasher, this.drops, counter, this.paths, this.queues, this.hops, options.live())
-				: Tee.of(this.hasher, this.drops, counter, this.hops, options.live());
+				? Tee.of(this.hasher, this.drops, this.ledger, this.paths, this.queues, this.hops, options.live())
+				: Tee.of(this.hasher, this.drops, this.ledger, this.hops, options.live());
 		this.engine = new Engine(doc, objects,
 				new Datapath.Options(options.mode(), tee, SchedParams.defaults(), CostModel.defaults()));
+		this.ledger.exitDevices(this.engine.exitDeviceIds());
 		this.status = new RunStatus(RunState.CREATED, 0, options.durationNs(), 0, 0, options.pace() != null, null,
 				null);
 	}
@@ -259,7 +255,7 @@ public final class RunSession {
 			reason = describe(ex);
 		}
 		try {
-			this.report = RunReport.of(this.engine, this.sent[0], this.drops, this.hasher);
+			this.report = RunReport.of(this.engine, this.ledger, this.drops, this.hasher);
 		}
 		catch (RuntimeException ex) {
 			if (last != RunState.FAILED) {
@@ -563,6 +559,14 @@ public final class RunSession {
 	/** Queue depth series (only inside {@link #inspect} or after the end). */
 	public QueueDepthRecorder queues() {
 		return this.queues;
+	}
+
+	/**
+	 * Every packet's fate so far: delivered, dropped, left, in flight (only inside
+	 * {@link #inspect} or after the end).
+	 */
+	public PacketLedger ledger() {
+		return this.ledger;
 	}
 
 	/** Drops by reason and device (only inside {@link #inspect} or after the end). */
