@@ -22,6 +22,7 @@ import dev.bpfnet.engine.topology.TopologyException;
 import dev.bpfnet.engine.topology.TopologyParser;
 import dev.bpfnet.engine.topology.TopologyValidator;
 import dev.bpfnet.engine.topology.Units;
+import dev.bpfnet.engine.traffic.FrameSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -133,6 +134,7 @@ final class TopologyRunCommand implements java.util.concurrent.Callable<Integer>
 		if (status.state() == RunState.FAILED) {
 			throw new BpfCommand.CliException("the run failed: " + status.reason());
 		}
+		unfinishedFrameSources(session, durationNs);
 		Map<String, Object> out = report(session.report());
 		if (this.json) {
 			System.out.println(JsonMapper.builder().build().writeValueAsString(out));
@@ -141,6 +143,22 @@ final class TopologyRunCommand implements java.util.concurrent.Callable<Integer>
 			printText(out);
 		}
 		return 0;
+	}
+
+	/**
+	 * A replay or crafted source whose frames were not all due before the run ended (a
+	 * capture spanning seconds, the default 10 ms): said on stderr, since the report's
+	 * packet counts do not show it.
+	 */
+	private static void unfinishedFrameSources(RunSession session, long durationNs) {
+		for (FrameSource f : session.engine().frameSources()) {
+			if (f.sent() < f.size()) {
+				System.err.printf(
+						"bpfnet: traffic %s sent %d of its %d frames before the run ended at %d ns; the next was due"
+								+ " at %d ns (a longer --duration, or timing: scale/rate, sends the rest)%n",
+						f.task().name(), f.sent(), f.size(), durationNs, f.nextTimeNs());
+			}
+		}
 	}
 
 	/** The capture options as a request; {@code --capture} and {@code --pcap} pair up. */
