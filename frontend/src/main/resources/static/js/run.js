@@ -301,8 +301,24 @@ async function finish() {
   const qs = await api('GET', `/api/runs/${id}/queues`);
   if (qs.ok && Array.isArray(qs.data)) queues.setSeries(qs.data);
   fillCompare();
+  showTotals();
   const m = await api('GET', `/api/runs/${id}/maps`);
   document.getElementById('maps').textContent = m.ok ? JSON.stringify(m.data, null, 2) : describe(m);
+}
+
+// every packet's fate once the run has ended: sent = delivered + dropped + left + in flight
+async function showTotals() {
+  const r = await api('GET', `/api/runs/${id}/summary`);
+  const p = r.ok && r.data ? r.data.packets : null;
+  if (!p) return;
+  const reasons = Object.entries(p.dropped || {});
+  const dropped = reasons.reduce((sum, [, n]) => sum + n, 0);
+  const why = reasons.length ? ` (${reasons.map(([k, n]) => `${k} ${n}`).join(', ')})` : '';
+  const line = document.getElementById('run-totals');
+  line.textContent = `Packets: ${p.sent} sent = ${p.delivered} delivered + ${dropped} dropped${why}`
+    + ` + ${p.left} left the topology + ${p.inFlight} still in flight at the end`;
+  line.dataset.sent = p.sent;
+  line.hidden = false;
 }
 
 async function fillCompare() {

@@ -25,6 +25,7 @@ import dev.bpfnet.engine.topology.TopologyParser;
 import dev.bpfnet.engine.topology.TopologyValidator;
 import dev.bpfnet.engine.topology.TopologyWriter;
 import dev.bpfnet.engine.topology.Units;
+import dev.bpfnet.engine.traffic.FrameSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -177,6 +178,7 @@ final class TopologyRunCommand implements java.util.concurrent.Callable<Integer>
 		if (status.state() == RunState.FAILED) {
 			throw new BpfCommand.CliException("the run failed: " + status.reason());
 		}
+		unfinishedFrameSources(session, durationNs);
 		Map<String, Object> result = report(session.report());
 		JsonMapper json = JsonMapper.builder().build();
 		if (outDir != null) {
@@ -222,6 +224,22 @@ final class TopologyRunCommand implements java.util.concurrent.Callable<Integer>
 	private static final java.util.regex.Pattern DOCUMENT_PATH = java.util.regex.Pattern.compile(
 			"((?:name|seed|nodes|wires|programs|attach|traffic|costs)(?:\\[\\d+\\])?(?:\\.[A-Za-z_][A-Za-z0-9_]*(?:\\[\\d+\\])?)*): (.*)",
 			java.util.regex.Pattern.DOTALL);
+
+	/**
+	 * A replay or crafted source whose frames were not all due before the run ended (a
+	 * capture spanning seconds, the default 10 ms): said on stderr, since the report's
+	 * packet counts do not show it.
+	 */
+	private static void unfinishedFrameSources(RunSession session, long durationNs) {
+		for (FrameSource f : session.engine().frameSources()) {
+			if (f.sent() < f.size()) {
+				System.err.printf(
+						"bpfnet: traffic %s sent %d of its %d frames before the run ended at %d ns; the next was due"
+								+ " at %d ns (a longer --duration, or timing: scale/rate, sends the rest)%n",
+						f.task().name(), f.sent(), f.size(), durationNs, f.nextTimeNs());
+			}
+		}
+	}
 
 	/** The capture options as a request; {@code --capture} and {@code --pcap} pair up. */
 	private CaptureSession.Request captureRequest() {
@@ -290,6 +308,7 @@ final class TopologyRunCommand implements java.util.concurrent.Callable<Integer>
 		packets.put("sent", r.packets().sent());
 		packets.put("delivered", r.packets().delivered());
 		packets.put("dropped", r.packets().dropped());
+		packets.put("left", r.packets().left());
 		packets.put("inFlight", r.packets().inFlight());
 		out.put("packets", packets);
 		List<Object> flows = new ArrayList<>();
@@ -361,8 +380,8 @@ final class TopologyRunCommand implements java.util.concurrent.Callable<Integer>
 		System.out.printf("%s, seed %s: %s ns simulated%n", out.get("topology"), out.get("seed"),
 				out.get("simulatedNs"));
 		Map<String, Object> p = (Map<String, Object>) out.get("packets");
-		System.out.printf("packets: %s sent, %s delivered, %s in flight, dropped %s%n", p.get("sent"),
-				p.get("delivered"), p.get("inFlight"), p.get("dropped"));
+		System.out.printf("packets: %s sent, %s delivered, dropped %s, %s left the topology, %s in flight%n",
+				p.get("sent"), p.get("delivered"), p.get("dropped"), p.get("left"), p.get("inFlight"));
 		for (Object o : (List<Object>) out.get("flows")) {
 			Map<String, Object> f = (Map<String, Object>) o;
 			Map<String, Object> lat = (Map<String, Object>) f.get("latencyNs");

@@ -162,6 +162,39 @@ class TopologyRunCommandTest {
 		assertThat(trace.get("traceEvents").size()).isGreaterThan(r.get("traceEvents").asInt());
 	}
 
+	/**
+	 * A new user replays a capture that spans a second with the default 10 ms: only the
+	 * first frames go, and the report's counts do not say why. The CLI says so on stderr.
+	 */
+	@Test
+	void aReplayLongerThanTheRunSaysHowManyFramesWereSent() throws Exception {
+		java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(24 + 3 * (16 + 42))
+			.order(java.nio.ByteOrder.LITTLE_ENDIAN);
+		b.putInt(0xa1b2c3d4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0).putInt(65535).putInt(1);
+		byte[] frame = java.util.HexFormat.of()
+			.parseHex("020000000002" + "020000000001" + "0800" + "4500001c00004000401100000a0000010a000002"
+					+ "9c401b5800080000");
+		int[] usec = { 0, 1000, 0 };
+		int[] sec = { 0, 0, 1 };
+		for (int i = 0; i < 3; i++) {
+			b.putInt(1_700_000_000 + sec[i]).putInt(usec[i]).putInt(frame.length).putInt(frame.length).put(frame);
+		}
+		Files.write(this.tmp.resolve("three.pcap"), b.array());
+		Path topo = this.tmp.resolve("late.yaml");
+		Files.writeString(topo, String.join("\n", "name: late-replay", "nodes:", "  - name: n", "    cpus: 1",
+				"    namespaces:", "      - name: host", "        devices:",
+				"          - { name: v0, kind: veth, addresses: [10.0.0.1/24], peer: { namespace: pod, name: eth0, addresses: [10.0.0.2/24] } }",
+				"      - name: pod", "traffic:", "  - { name: rp, kind: replay, file: three.pcap, device: n/host/v0 }",
+				""));
+		int rc = BpfnetCli.execute("run", topo.toString(), "--duration=5ms");
+		assertThat(rc).as(this.err.toString(StandardCharsets.UTF_8)).isZero();
+		assertThat(this.err.toString(StandardCharsets.UTF_8)).contains(
+				"bpfnet: traffic rp sent 2 of its 3 frames before the run ended at 5000000 ns; the next was due at 1000000000 ns");
+		this.err.reset();
+		assertThat(BpfnetCli.execute("run", topo.toString(), "--duration=2s")).isZero();
+		assertThat(this.err.toString(StandardCharsets.UTF_8)).doesNotContain("traffic rp");
+	}
+
 	@Test
 	void captureOfAnUnknownDeviceOrUnpairedPcapIsRefused() {
 		int rc = BpfnetCli.execute("run", EXAMPLE, "--objects", OBJECTS, "--capture", "node1/pod9/eth0", "--pcap",

@@ -8,6 +8,7 @@ import dev.bpfnet.engine.datapath.Engine;
 import dev.bpfnet.engine.packet.PacketFactory;
 import dev.bpfnet.engine.packet.PacketSpec;
 import dev.bpfnet.engine.traffic.FrameSource;
+import dev.bpfnet.engine.traffic.ReplayException;
 import dev.bpfnet.engine.traffic.ReplayFile;
 import dev.bpfnet.engine.traffic.ReplayTiming;
 
@@ -42,6 +43,12 @@ public final class Injection {
 		List<byte[]> frames = new ArrayList<>(file.frames().size());
 		for (ReplayFile.Frame f : file.frames()) {
 			frames.add(f.data());
+		}
+		try {
+			requireFits(engine, target, frames);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new ReplayException(file.file() + ": " + ex.getMessage(), ex);
 		}
 		return engine.addFrameSource(name, cpu, target, timing.times(file, startNs), frames);
 	}
@@ -81,11 +88,34 @@ public final class Injection {
 		if (spec.ethernet() == null) {
 			frame = ReplayFile.rawIpToEthernet(frame);
 		}
+		try {
+			requireFits(engine, target, List.of(frame));
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalArgumentException("packet: " + ex.getMessage().replaceFirst("^frame 0: ", ""), ex);
+		}
 		long[] times = new long[(int) count];
 		for (int i = 0; i < times.length; i++) {
 			times[i] = startNs + ((i == 0) ? 0 : Math.round(i * 1e9 / ratePps));
 		}
 		return engine.addFrameSource(name, cpu, target, times, Collections.nCopies((int) count, frame));
+	}
+
+	/**
+	 * Into a device, every frame must fit its MTU as {@code packet_snd} checks
+	 * ({@link FrameSource#requireFits}); from a namespace, {@code raw_sendmsg} checks the
+	 * route's device (not checked here: the route is known only when sending).
+	 */
+	private static void requireFits(Engine engine, FrameSource.Target target, List<byte[]> frames) {
+		if (target.device() == null) {
+			return;
+		}
+		int mtu = engine.document()
+			.device(target.device())
+			.orElseThrow(() -> new IllegalArgumentException("device: no device " + target.device()))
+			.declaration()
+			.mtu();
+		FrameSource.requireFits(frames, target.device().toString(), mtu);
 	}
 
 	private static String networkName(PacketSpec spec) {

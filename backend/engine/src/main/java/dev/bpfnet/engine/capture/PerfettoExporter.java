@@ -3,11 +3,14 @@ package dev.bpfnet.engine.capture;
 import java.io.OutputStream;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import dev.bpfnet.engine.datapath.Datapath;
 import dev.bpfnet.engine.datapath.Engine;
 import dev.bpfnet.engine.trace.Context;
 import dev.bpfnet.engine.trace.DropReason;
+import dev.bpfnet.engine.trace.Function;
 import dev.bpfnet.engine.trace.Names;
 import dev.bpfnet.engine.trace.PathRecorder;
 import dev.bpfnet.engine.trace.Step;
@@ -22,7 +25,12 @@ import tools.jackson.databind.json.JsonMapper;
  * JSON is never held in memory), for {@code ui.perfetto.dev} or {@code chrome://tracing}:
  * <ul>
  * <li>one process per node ({@code pid} = node index + 1), one thread per CPU
- * ({@code tid} = run-wide CPU id + 1, named as the engine names the CPU);</li>
+ * ({@code tid} = run-wide CPU id + 1, named as the engine names the CPU), and one thread
+ * per NIC that sent or received on a wire ({@code tid} = {@link #NIC_TID_BASE} + trace
+ * device id, named {@code node/ns/dev phy}) for the hardware events {@code phy_tx} and
+ * {@code phy_rx} (category {@code nic}, zero duration): they happen at simulator time,
+ * outside any CPU's call chain, so on a CPU's track they would cut into (and misnest
+ * with) whatever that CPU was running;</li>
  * <li>a complete event ({@code ph: X}) per modelled function, nested inside a parent
  * slice for each run of one context on that CPU, named by the context: the task's name in
  * process context, {@code softirq} (inline {@code __do_softirq}), the {@code ksoftirqd/N}
@@ -49,6 +57,9 @@ public final class PerfettoExporter {
 
 	/** Gaps longer than this end a run (a chain step is a few µs). */
 	public static final long MAX_GAP_NS = 100_000;
+
+	/** The {@code tid} of a NIC's track is this plus its trace device id. */
+	public static final int NIC_TID_BASE = 1_000_000;
 
 	private final PathRecorder recorder;
 
@@ -102,9 +113,15 @@ public final class PerfettoExporter {
 		int[] prevOnCpu = new int[Math.max(1, this.nodeOfCpu.length)];
 		Arrays.fill(prevOnCpu, -1);
 		int[] runStartOf = new int[n];
+		TreeMap<Integer, Integer> nics = new TreeMap<>();
 		for (int i = 0; i < n; i++) {
 			Step s = this.recorder.step(i);
 			times[i] = s.timeNs();
+			if (isPhy(s)) {
+				// hardware, on the NIC's own track: not part of any CPU's run
+				nics.putIfAbsent(s.deviceId(), pid(s.cpu()));
+				continue;
+			}
 			int c = s.cpu();
 			if (c >= prevOnCpu.length) {
 				prevOnCpu = grow(prevOnCpu, c + 1);
@@ -129,12 +146,14 @@ public final class PerfettoExporter {
 			g.writeStringProperty("displayTimeUnit", "ns");
 			g.writeName("traceEvents");
 			g.writeStartArray();
-			metadata(g);
+			metadata(g, nics);
 			for (int i : order) {
 				Step s = this.recorder.step(i);
 				int pid = pid(s.cpu());
-				int tid = s.cpu() + 1;
-				if (runEnd[i] >= 0) {
+				boolean phy = isPhy(s);
+				int tid = phy ? NIC_TID_BASE + s.deviceId() : s.cpu() + 1;
+				String cat = phy ? "nic" : category(s.ctx());
+				if (!phy && runEnd[i] >= 0) {
 					long end = times[runEnd[i]] + dur[runEnd[i]];
 					g.writeStartObject();
 					g.writeStringProperty("name", runName(s));
@@ -149,7 +168,7 @@ public final class PerfettoExporter {
 				}
 				g.writeStartObject();
 				g.writeStringProperty("name", s.fn().kernelName());
-				g.writeStringProperty("cat", category(s.ctx()));
+				g.writeStringProperty("cat", cat);
 				g.writeStringProperty("ph", "X");
 				ts(g, s.timeNs());
 				g.writeName("dur");
@@ -161,7 +180,7 @@ public final class PerfettoExporter {
 				if (s.skbId() != TraceSink.NO_SKB) {
 					g.writeNumberProperty("skb", s.skbId());
 				}
-				g.writeStringProperty("context", category(s.ctx()));
+				g.writeStringProperty("context", cat);
 				if (s.taskId() != TraceSink.NO_ID) {
 					g.writeStringProperty("task", this.names.name(Names.Kind.TASK, s.taskId()));
 				}
@@ -220,7 +239,15 @@ public final class PerfettoExporter {
 		g.writeEndObject();
 	}
 
-	private void metadata(JsonGenerator g) {
+	/**
+	 * {@code phy_tx}/{@code phy_rx}: a NIC's hardware putting a frame on the wire or
+	 * taking one off it (the trace gives them the irq CPU's id but no CPU runs them).
+	 */
+	static boolean isPhy(Step s) {
+		return (s.fn() == Function.PHY_TX || s.fn() == Function.PHY_RX) && s.deviceId() != TraceSink.NO_ID;
+	}
+
+	private void metadata(JsonGenerator g, Map<Integer, Integer> nics) {
 		for (int k = 0; k < this.nodes.size(); k++) {
 			meta(g, "process_name", k + 1, 0, "name", this.nodes.get(k));
 		}
@@ -234,6 +261,21 @@ public final class PerfettoExporter {
 			g.writeName("args");
 			g.writeStartObject();
 			g.writeNumberProperty("sort_index", c);
+			g.writeEndObject();
+			g.writeEndObject();
+		}
+		for (Map.Entry<Integer, Integer> nic : nics.entrySet()) {
+			int tid = NIC_TID_BASE + nic.getKey();
+			meta(g, "thread_name", nic.getValue(), tid, "name",
+					this.names.name(Names.Kind.DEVICE, nic.getKey()) + " phy");
+			g.writeStartObject();
+			g.writeStringProperty("name", "thread_sort_index");
+			g.writeStringProperty("ph", "M");
+			g.writeNumberProperty("pid", nic.getValue());
+			g.writeNumberProperty("tid", tid);
+			g.writeName("args");
+			g.writeStartObject();
+			g.writeNumberProperty("sort_index", this.nodeOfCpu.length + nic.getKey());
 			g.writeEndObject();
 			g.writeEndObject();
 		}

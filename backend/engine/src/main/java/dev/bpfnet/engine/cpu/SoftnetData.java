@@ -40,8 +40,26 @@ import dev.bpfnet.engine.trace.Function;
  * {@code ____napi_schedule}s the backlog; NET_RX runs at its {@code irq_exit}.
  *
  * <p>
- * Queue depth in trace events is the whole backlog (both queues). Allocation-free on the
- * packet path. Not thread-safe.
+ * <b>Time across CPUs.</b> A call chain runs ahead of the simulator on its CPU's cursor
+ * (see {@link Cpu}), so an RPS caller can put an skb into this backlog at a time this CPU
+ * has not reached yet, for example while this CPU's {@code process_backlog} runs at an
+ * earlier time. Each entry therefore keeps its enqueue time, and {@code input_pkt_queue}
+ * is kept in enqueue-time order (an entry is inserted before later ones, so a local skb
+ * enqueued at an earlier time than a remote one is processed first, as the kernel's lock
+ * order would have it). {@code process_backlog} splices only the entries that have
+ * arrived by this CPU's time; when only future entries remain it completes, and the first
+ * of them triggers the backlog {@code ipiDeliveryNs} after its enqueue time, like the IPI
+ * the remote caller would have sent had it found the backlog idle (the simplification:
+ * the caller's {@code net_rps_send_ipi} is not traced for it, and the IPI leaves at the
+ * enqueue time rather than at the end of the caller's {@code net_rx_action}). A local
+ * enqueue schedules the backlog NAPI whenever it is not scheduled (in the kernel, exactly
+ * when the queue was empty; here the queue may hold only future entries). Without RPS
+ * every entry is local and this changes nothing. {@code CausalityProperties} checks that
+ * no packet's path goes back in time.
+ *
+ * <p>
+ * Queue depth in trace events is the whole backlog (both queues, future entries
+ * included). Allocation-free on the packet path. Not thread-safe.
  */
 public final class SoftnetData {
 
@@ -64,6 +82,12 @@ public final class SoftnetData {
 	private final int weight;
 
 	private final Skb[] ring;
+
+	/** Enqueue time of each ring slot. */
+	private final long[] ringTime;
+
+	/** Time of the pending trigger for future entries, or {@code Long.MAX_VALUE}. */
+	private long arrivalTriggerAt = Long.MAX_VALUE;
 
 	private final int mask;
 
@@ -120,6 +144,7 @@ public final class SoftnetData {
 		this.weight = weight;
 		int cap = Integer.highestOneBit(Math.max(2, 2 * (maxBacklog + 1)) - 1) << 1;
 		this.ring = new Skb[cap];
+		this.ringTime = new long[cap];
 		this.mask = cap - 1;
 		this.backlog = new Napi() {
 			@Override
@@ -282,19 +307,22 @@ public final class SoftnetData {
 		int cost = remote ? CostModel.Id.ENQUEUE_TO_BACKLOG_RPS : CostModel.Id.ENQUEUE_TO_BACKLOG;
 		int qlen = inputQueueLength();
 		if (qlen <= this.maxBacklog) {
-			this.ring[(this.head + this.size) & this.mask] = skb;
-			this.size++;
+			// the queue as the caller sees it: empty when it holds only entries of later
+			// times (see the class doc), as in the kernel at the caller's time
+			boolean emptyForCaller = qlen == 0
+					|| this.ringTime[(this.head + this.processLen) & this.mask] > caller.now();
 			this.enqueued++;
-			caller.trace(Function.ENQUEUE_TO_BACKLOG, skb, this.queueId, this.size, DropReason.NOT_DROPPED_YET);
+			caller.trace(Function.ENQUEUE_TO_BACKLOG, skb, this.queueId, this.size + 1, DropReason.NOT_DROPPED_YET);
 			caller.spend(cost, 0);
-			if (qlen == 0) {
-				if (!remote) {
-					if (napiSchedule(this.backlog)) {
-						caller.trace(Function.NAPI_SCHEDULE_RPS, skb, this.queueId, this.size,
-								DropReason.NOT_DROPPED_YET);
-					}
+			// visible to the backlog's CPU from the end of enqueue_to_backlog on
+			insertInput(skb, caller.now());
+			if (!remote) {
+				if (napiSchedule(this.backlog)) {
+					caller.trace(Function.NAPI_SCHEDULE_RPS, skb, this.queueId, this.size, DropReason.NOT_DROPPED_YET);
 				}
-				else if (!backlogScheduled()) {
+			}
+			else if (emptyForCaller) {
+				if (!backlogScheduled()) {
 					// napi_schedule_rps, sd != mysd: IPI at the end of the caller's
 					// net_rx_action
 					this.backlogIpiPending = true;
@@ -313,6 +341,26 @@ public final class SoftnetData {
 		caller.trace(Function.KFREE_SKB_REASON, skb, this.queueId, this.size, DropReason.CPU_BACKLOG);
 		caller.spend(CostModel.Id.KFREE_SKB_REASON, 0);
 		return NET_RX_DROP;
+	}
+
+	/**
+	 * Appends {@code skb} to {@code input_pkt_queue} in enqueue-time order: after every
+	 * entry enqueued at or before {@code timeNs} (so equal times keep call order), never
+	 * into {@code process_queue}.
+	 */
+	private void insertInput(Skb skb, long timeNs) {
+		int pos = this.size;
+		while (pos > this.processLen && this.ringTime[(this.head + pos - 1) & this.mask] > timeNs) {
+			int from = (this.head + pos - 1) & this.mask;
+			int to = (this.head + pos) & this.mask;
+			this.ring[to] = this.ring[from];
+			this.ringTime[to] = this.ringTime[from];
+			pos--;
+		}
+		int slot = (this.head + pos) & this.mask;
+		this.ring[slot] = skb;
+		this.ringTime[slot] = timeNs;
+		this.size++;
 	}
 
 	/** {@code NAPI_STATE_SCHED} of the backlog NAPI. */
@@ -342,6 +390,9 @@ public final class SoftnetData {
 	 * {@code RPS_TRIGGER_SOFTIRQ}.
 	 */
 	private void rpsTriggerSoftirq(Cpu c) {
+		if (c.now() >= this.arrivalTriggerAt) {
+			this.arrivalTriggerAt = Long.MAX_VALUE;
+		}
 		c.spend(CostModel.Id.RPS_TRIGGER_SOFTIRQ, 0);
 		this.receivedRps++;
 		this.backlogIpiPending = false;
@@ -459,7 +510,24 @@ public final class SoftnetData {
 				napiComplete(this.backlog);
 				return work;
 			}
-			this.processLen = this.size;
+			// splice the entries that have arrived by this CPU's time
+			long now = c.now();
+			int arrived = 0;
+			while (arrived < this.size && this.ringTime[(this.head + arrived) & this.mask] <= now) {
+				arrived++;
+			}
+			if (arrived == 0) {
+				// only entries another CPU's chain made at a later time: see the class
+				// doc
+				napiComplete(this.backlog);
+				long at = this.ringTime[this.head] + c.params().ipiDeliveryNs();
+				if (at < this.arrivalTriggerAt) {
+					this.arrivalTriggerAt = at;
+					c.raiseIrqAt(at, this.rpsTrigger, 0);
+				}
+				return work;
+			}
+			this.processLen = arrived;
 		}
 	}
 

@@ -252,6 +252,8 @@ public final class Datapath {
 
 	private final IrqHandler txWakeIrq = this::txWake;
 
+	private final IrqHandler qdiscArrivalIrq = this::qdiscArrival;
+
 	/** The CPU of the running chain (for callbacks: qdisc drops, TX queue). */
 	private Cpu current;
 
@@ -1348,6 +1350,8 @@ public final class Datapath {
 				return;
 			}
 		}
+		p.qdiscArrivalNs = cpu.now();
+		p.qdiscEnqueueCpu = cpu.index();
 		EnqueueResult er = q.enqueue(p, cpu.now());
 		if (er == EnqueueResult.NO_QUEUE) {
 			// a noqueue root (tc qdisc add dev eth0 root noqueue): __dev_queue_xmit's
@@ -1376,12 +1380,63 @@ public final class Datapath {
 		txq.fromRun = true;
 		QdiscRun.Stop stop = this.qdiscRun.run(dev.qdisc, txq, cpu.now());
 		txq.fromRun = false;
-		if (stop.reschedule() && !dev.txScheduled) {
-			dev.txScheduled = true;
+		if (stop == QdiscRun.Stop.NOT_ARRIVED) {
+			qdiscNotArrived(dev, this.qdiscRun.notBeforeNs(), this.qdiscRun.<Packet>notArrived().qdiscEnqueueCpu);
+		}
+		if (stop.reschedule()) {
+			netifSchedule(cpu, dev);
+		}
+	}
+
+	/**
+	 * A qdisc run met a packet that another CPU's chain enqueued at a later time than the
+	 * running CPU's (chains run ahead of the global clock on their CPU's cursor). In the
+	 * kernel that packet is not there yet; when it is enqueued, its CPU runs the qdisc
+	 * itself if nobody else does. Modelled as an interrupt on the enqueuing CPU at the
+	 * enqueue time whose handler does {@code __netif_schedule}, so the packet leaves from
+	 * that CPU's NET_TX softirq (simplification: the kernel would send it from the
+	 * enqueuer's own {@code __dev_xmit_skb}, in its context). One pending interrupt per
+	 * device at a time.
+	 */
+	private void qdiscNotArrived(NetDevice dev, long atNs, int cpuIndex) {
+		if (atNs >= dev.qdiscArrivalIrqAt) {
+			return;
+		}
+		dev.qdiscArrivalIrqAt = atNs;
+		this.cpus.cpu(cpuIndex).raiseIrqAt(atNs, this.qdiscArrivalIrq, dev.id());
+	}
+
+	/** The interrupt of {@link #qdiscNotArrived}: {@code __netif_schedule}. */
+	private void qdiscArrival(Cpu cpu, long arg) {
+		NetDevice d = this.devices[(int) arg];
+		this.current = cpu;
+		if (cpu.now() >= d.qdiscArrivalIrqAt) {
+			d.qdiscArrivalIrqAt = Long.MAX_VALUE;
+		}
+		netifScheduleIfQueued(cpu, d);
+	}
+
+	/**
+	 * {@code __netif_schedule} when the qdisc has packets ({@code netif_tx_wake_queue}
+	 * and the like).
+	 */
+	private void netifScheduleIfQueued(Cpu cpu, NetDevice d) {
+		if (!d.qdisc.isEmpty()) {
+			netifSchedule(cpu, d);
+		}
+	}
+
+	/**
+	 * {@code __netif_schedule}: unless already scheduled ({@code __QDISC_STATE_SCHED}),
+	 * lists the device on this CPU's {@code output_queue} and raises NET_TX.
+	 */
+	private void netifSchedule(Cpu cpu, NetDevice d) {
+		if (!d.txScheduled) {
+			d.txScheduled = true;
 			this.trace.event(cpu.now(), TraceSink.NO_SKB, cpu.id(), ctx(cpu), cpu.contextTaskId(),
-					Function.NETIF_SCHEDULE, dev.id() + this.deviceBase, dev.nsId + this.nsBase, dev.qdiscQueueId,
-					dev.qdisc.backlogPackets(), TraceSink.NO_VERDICT, DropReason.NOT_DROPPED_YET);
-			this.txScheduled.get(cpu.index()).addLast(dev);
+					Function.NETIF_SCHEDULE, d.id() + this.deviceBase, d.nsId + this.nsBase, d.qdiscQueueId,
+					d.qdisc.backlogPackets(), TraceSink.NO_VERDICT, DropReason.NOT_DROPPED_YET);
+			this.txScheduled.get(cpu.index()).addLast(d);
 			cpu.raiseSoftirq(Cpu.NET_TX_SOFTIRQ);
 		}
 	}
@@ -1422,6 +1477,16 @@ public final class Datapath {
 		@Override
 		public boolean stopped() {
 			return this.dev.ring.stopped();
+		}
+
+		@Override
+		public long arrivalNs(Packet p) {
+			return p.qdiscArrivalNs;
+		}
+
+		@Override
+		public long nowNs(long nowNs) {
+			return this.cpu.now();
 		}
 
 		@Override
@@ -1485,14 +1550,7 @@ public final class Datapath {
 		this.trace.event(cpu.now(), TraceSink.NO_SKB, cpu.id(), ctx(cpu), cpu.contextTaskId(),
 				Function.NETIF_TX_WAKE_QUEUE, d.id() + this.deviceBase, d.nsId + this.nsBase, d.ringQueueId,
 				d.ring.inUse(), TraceSink.NO_VERDICT, DropReason.NOT_DROPPED_YET);
-		if (!d.txScheduled && !d.qdisc.isEmpty()) {
-			d.txScheduled = true;
-			this.trace.event(cpu.now(), TraceSink.NO_SKB, cpu.id(), ctx(cpu), cpu.contextTaskId(),
-					Function.NETIF_SCHEDULE, d.id() + this.deviceBase, d.nsId + this.nsBase, d.qdiscQueueId,
-					d.qdisc.backlogPackets(), TraceSink.NO_VERDICT, DropReason.NOT_DROPPED_YET);
-			this.txScheduled.get(cpu.index()).addLast(d);
-			cpu.raiseSoftirq(Cpu.NET_TX_SOFTIRQ);
-		}
+		netifScheduleIfQueued(cpu, d);
 	}
 
 	/**
@@ -1572,14 +1630,7 @@ public final class Datapath {
 		this.trace.event(cpu.now(), TraceSink.NO_SKB, cpu.id(), ctx(cpu), cpu.contextTaskId(),
 				Function.NETIF_TX_WAKE_QUEUE, d.id() + Datapath.this.deviceBase, d.nsId + Datapath.this.nsBase,
 				d.ringQueueId, d.ring.inUse(), TraceSink.NO_VERDICT, DropReason.NOT_DROPPED_YET);
-		if (!d.txScheduled && !d.qdisc.isEmpty()) {
-			d.txScheduled = true;
-			this.trace.event(cpu.now(), TraceSink.NO_SKB, cpu.id(), ctx(cpu), cpu.contextTaskId(),
-					Function.NETIF_SCHEDULE, d.id() + Datapath.this.deviceBase, d.nsId + Datapath.this.nsBase,
-					d.qdiscQueueId, d.qdisc.backlogPackets(), TraceSink.NO_VERDICT, DropReason.NOT_DROPPED_YET);
-			this.txScheduled.get(cpu.index()).addLast(d);
-			cpu.raiseSoftirq(Cpu.NET_TX_SOFTIRQ);
-		}
+		netifScheduleIfQueued(cpu, d);
 	}
 
 	/** Receives each frame that left a NIC's wire (reused: no allocation per frame). */

@@ -320,6 +320,30 @@ public final class Engine implements TrafficResolver, PacketSender, FrameSender 
 		}
 	}
 
+	/**
+	 * The run-wide ids of the NICs without a wire: frames they send leave the topology
+	 * ({@link dev.bpfnet.engine.trace.PacketLedger#exitDevices}).
+	 */
+	public int[] exitDeviceIds() {
+		List<Integer> ids = new ArrayList<>();
+		for (int k = 0; k < this.nodes.size(); k++) {
+			for (NetDevice d : this.nodes.get(k).devices()) {
+				if (d.kind() == NetDevice.Kind.NIC && d.wire == null) {
+					ids.add(d.id() + this.deviceBases[k]);
+				}
+			}
+		}
+		return ids.stream().mapToInt(Integer::intValue).toArray();
+	}
+
+	/**
+	 * The skbs the run has created so far (ids 0 to n - 1): every packet that entered the
+	 * topology; a frame crossing a wire keeps its id.
+	 */
+	public long skbsCreated() {
+		return this.skbIds[0];
+	}
+
 	/** Frames dropped on full RX rings of every NIC. */
 	public long rxMissed() {
 		long n = 0;

@@ -97,6 +97,9 @@ public final class NetDevice {
 
 	boolean txWoken;
 
+	/** Time of the pending qdisc arrival interrupt, or {@code Long.MAX_VALUE}. */
+	long qdiscArrivalIrqAt = Long.MAX_VALUE;
+
 	/** The wire of a NIC that has one (set by {@link Engine}), else {@code null}. */
 	dev.bpfnet.engine.nic.Wire<Packet> wire;
 

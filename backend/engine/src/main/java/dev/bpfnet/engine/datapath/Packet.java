@@ -26,6 +26,12 @@ public final class Packet implements QueuedPacket, SkBuffHolder {
 
 	private final int flowHash;
 
+	/** When the packet entered its NIC's qdisc, on the enqueuing CPU's clock. */
+	long qdiscArrivalNs;
+
+	/** Index (within the node) of the CPU that enqueued it into the qdisc. */
+	int qdiscEnqueueCpu;
+
 	Packet(Skb skb, SkBuff buf, int flowHash) {
 		this.skb = Objects.requireNonNull(skb, "skb");
 		this.buf = Objects.requireNonNull(buf, "buf");

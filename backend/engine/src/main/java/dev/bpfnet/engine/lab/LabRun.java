@@ -44,10 +44,16 @@ public interface LabRun {
 	 */
 	long cpuNs(Context ctx, String node);
 
-	/** Datagrams sent by every traffic source. */
+	/**
+	 * Packets that entered the topology (every skb the run created; see
+	 * {@link dev.bpfnet.engine.run.RunReport.Packets}).
+	 */
 	long sent();
 
-	/** Packets delivered to a socket on every node. */
+	/**
+	 * Packets an endpoint took on every node: queued to a socket or consumed by the
+	 * stack.
+	 */
 	long delivered();
 
 	/** Which way a packet of a flow goes. */

@@ -173,7 +173,7 @@ public final class PacketDecoder {
 						f("id", Integer.toString(h.getIdentificationAsInt()), off + 4, 2),
 						f("df", Boolean.toString(h.getDontFragmentFlag()), off + 6, 1),
 						f("mf", Boolean.toString(h.getMoreFragmentFlag()), off + 6, 1),
-						f("fragmentOffset", Integer.toString(h.getFragmentOffset()), off + 6, 2),
+						f("fragmentOffset", Integer.toString(h.getFragmentOffset() * 8), off + 6, 2),
 						f("ttl", Integer.toString(h.getTtlAsInt()), off + 8, 1),
 						f("protocol", protocol(h.getProtocol().value() & 0xFF, h.getProtocol().name()), off + 9, 1),
 						f("checksum", checksum(h.getHeaderChecksum() & 0xFFFF, computed), off + 10, 2),

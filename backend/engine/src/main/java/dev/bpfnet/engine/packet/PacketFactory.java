@@ -119,7 +119,7 @@ public final class PacketFactory {
 				.reservedFlag(false)
 				.dontFragmentFlag(ip.df())
 				.moreFragmentFlag(ip.mf())
-				.fragmentOffset((short) ip.fragmentOffset())
+				.fragmentOffset((short) (ip.fragmentOffset() / 8))
 				.ttl((byte) ip.ttl())
 				.protocol(IpNumber.getInstance((byte) spec.ipProtocol()))
 				.srcAddr(ip.src())

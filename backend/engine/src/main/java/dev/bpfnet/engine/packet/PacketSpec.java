@@ -139,6 +139,32 @@ public record PacketSpec(Ethernet ethernet, Vlan vlan, Network network, Transpor
 		return this.ethernet == null ? LinkType.RAW_IP : LinkType.ETHERNET;
 	}
 
+	/**
+	 * Hex digits, optionally separated by spaces or colons and after one {@code 0x}
+	 * ({@code "de ad be ef"}, {@code "de:ad:be:ef"}, {@code "0xdeadbeef"}, as xxd and C
+	 * write them).
+	 * @throws IllegalArgumentException {@code field: ...} naming the first character that
+	 * is not a hex digit, or an odd count
+	 */
+	static byte[] parseHex(String field, String text) {
+		String shown = "\"" + (text.length() > 40 ? text.substring(0, 40) + "..." : text) + "\"";
+		String digits = text.strip();
+		if (digits.startsWith("0x") || digits.startsWith("0X")) {
+			digits = digits.substring(2);
+		}
+		digits = digits.replaceAll("[\\s:]", "");
+		for (int i = 0; i < digits.length(); i++) {
+			if (Character.digit(digits.charAt(i), 16) < 0) {
+				throw new IllegalArgumentException(field + ": '" + digits.charAt(i)
+						+ "' is not a hex digit (0-9, a-f; spaces or colons may separate bytes), got " + shown);
+			}
+		}
+		if (digits.length() % 2 != 0) {
+			throw new IllegalArgumentException(field + ": expected an even number of hex digits, got " + shown);
+		}
+		return HexFormat.of().parseHex(digits);
+	}
+
 	static void range(String field, long value, long lo, long hi) {
 		if (value < lo || value > hi) {
 			throw new IllegalArgumentException(field + ": expected " + lo + ".." + hi + ", got " + value);
@@ -253,7 +279,8 @@ public record PacketSpec(Ethernet ethernet, Vlan vlan, Network network, Transpor
 	 * @param id identification, 0..65535
 	 * @param df don't fragment
 	 * @param mf more fragments
-	 * @param fragmentOffset fragment offset in 8-byte units, 0..8191
+	 * @param fragmentOffset fragment offset in bytes, a multiple of 8 up to 65528 (the
+	 * header holds it in 8-byte units; Wireshark shows bytes too)
 	 * @param protocol the protocol number, or {@code null} to derive it from the
 	 * transport
 	 * @param checksum the header checksum to write, or {@code null} for the correct one
@@ -278,7 +305,11 @@ public record PacketSpec(Ethernet ethernet, Vlan vlan, Network network, Transpor
 			range("ipv4.ttl", ttl, 0, 255);
 			range("ipv4.tos", tos, 0, 255);
 			range("ipv4.id", id, 0, 0xFFFF);
-			range("ipv4.fragmentOffset", fragmentOffset, 0, 0x1FFF);
+			range("ipv4.fragmentOffset", fragmentOffset, 0, 0x1FFF * 8);
+			if (fragmentOffset % 8 != 0) {
+				throw new IllegalArgumentException("ipv4.fragmentOffset: expected a multiple of 8 bytes (the header"
+						+ " counts 8-byte units), got " + fragmentOffset);
+			}
 			range("ipv4.protocol", protocol, 0, 255);
 			range("ipv4.checksum", checksum, 0, 0xFFFF);
 		}
@@ -453,15 +484,7 @@ public record PacketSpec(Ethernet ethernet, Vlan vlan, Network network, Transpor
 		 * @throws IllegalArgumentException naming the field and the offending byte
 		 */
 		public static Options hex(String field, String hex) {
-			byte[] b;
-			try {
-				b = HexFormat.of().parseHex(hex.replaceAll("[\\s:]", ""));
-			}
-			catch (IllegalArgumentException ex) {
-				throw new IllegalArgumentException(
-						field + ": expected an even number of hex digits, got \"" + hex + "\"");
-			}
-			return of(field, b);
+			return of(field, parseHex(field, hex));
 		}
 
 		/** Options from bytes (copied), checked as {@link #hex}. */
@@ -561,14 +584,7 @@ public record PacketSpec(Ethernet ethernet, Vlan vlan, Network network, Transpor
 		 * Hex digits, optionally separated by spaces or colons ({@code "de ad be ef"}).
 		 */
 		public static Payload hex(String hex) {
-			String digits = hex.replaceAll("[\\s:]", "");
-			try {
-				return new Payload(HexFormat.of().parseHex(digits));
-			}
-			catch (IllegalArgumentException ex) {
-				throw new IllegalArgumentException("payload.hex: expected an even number of hex digits, got \""
-						+ (hex.length() > 40 ? hex.substring(0, 40) + "..." : hex) + "\"");
-			}
+			return new Payload(parseHex("payload.hex", hex));
 		}
 
 		/** The UTF-8 bytes of the text. */

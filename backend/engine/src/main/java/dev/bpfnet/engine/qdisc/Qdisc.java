@@ -155,12 +155,23 @@ public abstract class Qdisc<P extends QueuedPacket> {
 	 * @param nowNs the simulated time
 	 */
 	public final void requeue(P packet, long nowNs) {
+		putBack(packet, nowNs);
+		this.requeues++;
+	}
+
+	/**
+	 * Puts back a packet that {@link #dequeue} returned before it was due (see
+	 * {@link QdiscRun.Stop#NOT_ARRIVED}): held in front of the queue like a requeued
+	 * packet, but not counted as a requeue, since the kernel never dequeued it.
+	 * @param packet the packet last returned by {@link #dequeue}
+	 * @param nowNs the simulated time
+	 */
+	public final void putBack(P packet, long nowNs) {
 		Objects.requireNonNull(packet, "packet");
 		pushHeld(packet);
 		this.backlogPackets++;
 		this.backlogBytes += packet.len();
 		this.dequeued--;
-		this.requeues++;
 		this.depthDirty = true;
 		flushDepth(nowNs);
 	}

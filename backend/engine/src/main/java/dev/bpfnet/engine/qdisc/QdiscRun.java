@@ -16,7 +16,10 @@ package dev.bpfnet.engine.qdisc;
  * Follows the kernel in rescheduling whenever the quota runs out, even if the qdisc just
  * became empty (the next {@code net_tx_action} then finds it empty). Simplified: no bulk
  * dequeue ({@code try_bulk_dequeue_skb} under BQL), no GSO segmentation, no
- * {@code TCQ_F_NOLOCK} {@code MISSED} bit.
+ * {@code TCQ_F_NOLOCK} {@code MISSED} bit. Not a kernel step: a packet the
+ * {@link TxQueue} says was enqueued after the running CPU's time is put back
+ * ({@link Stop#NOT_ARRIVED}), so that one CPU's call chain, running ahead of the global
+ * clock, never lends another CPU a packet from its future.
  *
  * <p>
  * <b>Threading.</b> One instance per run thread; it keeps the count of the last run so
@@ -45,7 +48,14 @@ public final class QdiscRun {
 		 * The driver returned {@code NETDEV_TX_BUSY}: the packet was requeued
 		 * ({@code dev_requeue_skb}, which calls {@code __netif_schedule}).
 		 */
-		DRIVER_BUSY(true);
+		DRIVER_BUSY(true),
+
+		/**
+		 * The next packet was enqueued (by another CPU's call chain) at a time after the
+		 * running CPU's: it was put back, and {@link QdiscRun#notBeforeNs()} says when it
+		 * arrives. Not a kernel outcome: the caller arranges a run at that time.
+		 */
+		NOT_ARRIVED(false);
 
 		private final boolean reschedule;
 
@@ -66,6 +76,10 @@ public final class QdiscRun {
 	private final int quota;
 
 	private int sent;
+
+	private long notBeforeNs;
+
+	private Object notArrived;
 
 	/** A run with quota {@link #DEV_TX_WEIGHT}. */
 	public QdiscRun() {
@@ -108,6 +122,13 @@ public final class QdiscRun {
 			if (skb == null) {
 				return Stop.EMPTY;
 			}
+			long arrival = txq.arrivalNs(skb);
+			if (arrival > txq.nowNs(nowNs)) {
+				qdisc.putBack(skb, nowNs);
+				this.notBeforeNs = arrival;
+				this.notArrived = skb;
+				return Stop.NOT_ARRIVED;
+			}
 			// sch_direct_xmit
 			if (!txq.startXmit(skb, nowNs)) {
 				qdisc.requeue(skb, nowNs);
@@ -118,6 +139,24 @@ public final class QdiscRun {
 				return Stop.QUOTA;
 			}
 		}
+	}
+
+	/**
+	 * After {@link Stop#NOT_ARRIVED}: when the packet that was put back entered the
+	 * qdisc.
+	 */
+	public long notBeforeNs() {
+		return this.notBeforeNs;
+	}
+
+	/**
+	 * After {@link Stop#NOT_ARRIVED}: the packet that was put back.
+	 * @param <P> the packet type
+	 * @return the packet
+	 */
+	@SuppressWarnings("unchecked")
+	public <P extends QueuedPacket> P notArrived() {
+		return (P) this.notArrived;
 	}
 
 	/** Packets handed to the driver by the last {@link #run}. */

@@ -24,4 +24,26 @@ public interface TxQueue<P extends QueuedPacket> {
 	 */
 	boolean startXmit(P packet, long nowNs);
 
+	/**
+	 * When {@code packet} entered the qdisc, on the clock of the CPU that enqueued it. A
+	 * caller that runs call chains ahead of a global clock (the datapath's per-CPU
+	 * cursors) returns the enqueue time, so that {@link QdiscRun} does not send a packet
+	 * before it was queued; the default, {@code Long.MIN_VALUE}, means "always there".
+	 * @param packet a packet the qdisc returned
+	 * @return the enqueue time in ns
+	 */
+	default long arrivalNs(P packet) {
+		return Long.MIN_VALUE;
+	}
+
+	/**
+	 * The time of the CPU running {@code __qdisc_run} now (it advances while packets are
+	 * sent); by default {@code nowNs}, the time the run started.
+	 * @param nowNs the time the run started
+	 * @return the current time in ns
+	 */
+	default long nowNs(long nowNs) {
+		return nowNs;
+	}
+
 }

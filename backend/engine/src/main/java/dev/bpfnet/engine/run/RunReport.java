@@ -18,6 +18,7 @@ import dev.bpfnet.engine.hook.HookProgram;
 import dev.bpfnet.engine.trace.Context;
 import dev.bpfnet.engine.trace.CpuAccounting;
 import dev.bpfnet.engine.trace.DropCounter;
+import dev.bpfnet.engine.trace.PacketLedger;
 import dev.bpfnet.engine.trace.DropReason;
 import dev.bpfnet.engine.trace.LatencyRecorder;
 import dev.bpfnet.engine.trace.Names;
@@ -51,19 +52,23 @@ public record RunReport(String topology, long seed, long simulatedNs, Packets pa
 	public static final int MAX_MAP_ENTRIES = 1024;
 
 	/**
-	 * @param sent packets the traffic put into the stack: datagrams sockets sent
-	 * ({@code udp_sendmsg} with an skb) and frames of packet and replay sources
-	 * ({@code __alloc_skb})
-	 * @param delivered packets delivered to a socket (or the default sink of a local
-	 * address) on every node; a datagram a full socket queue drops is not
-	 * @param dropped drops by kernel reason name, sorted: every freed skb, kernel-made
-	 * ones (ARP) included
-	 * @param inFlight sent packets neither delivered nor dropped at the end: in a queue,
-	 * a ring, on a wire or waiting for ARP ({@code sent - delivered - drops of sent
-	 * packets}); {@code null} in a report stored before it was recorded (the server reads
-	 * old summaries back)
+	 * Every packet of the run, by fate (see {@link PacketLedger}); they add up:
+	 * {@code sent = delivered + Σ dropped + left + inFlight}.
+	 *
+	 * @param sent packets that entered the topology: every skb the run created
+	 * (datagrams, responses, echo replies, ARP, crafted and replayed frames; a frame
+	 * crossing a wire stays one packet)
+	 * @param delivered packets an endpoint took: queued to a socket or consumed by the
+	 * stack (no socket bound, ICMP, ARP)
+	 * @param dropped drops by kernel reason name, sorted
+	 * @param left frames that left the topology through a NIC without a wire
+	 * @param inFlight packets still on their way at the end (queues, rings, wires)
+	 * <p>
+	 * {@code left} and {@code inFlight} are boxed: a summary the server stored before
+	 * they existed reads back with {@code null} (Jackson 3 refuses a missing primitive,
+	 * {@code FAIL_ON_NULL_FOR_PRIMITIVES}), every new report has both.
 	 */
-	public record Packets(long sent, long delivered, SortedMap<String, Long> dropped, Long inFlight) {
+	public record Packets(long sent, long delivered, SortedMap<String, Long> dropped, Long left, Long inFlight) {
 
 	}
 
@@ -145,18 +150,13 @@ public record RunReport(String topology, long seed, long simulatedNs, Packets pa
 	 * Builds the report of an engine that has run; call it on the run's thread or after
 	 * the run.
 	 * @param engine the engine
-	 * @param sent packets the traffic sent
-	 * @param sentDropped drops of those packets
+	 * @param ledger the run's packet ledger
 	 * @param drops the run's drop counter
 	 * @param hasher the run's trace hasher
 	 * @return the report
 	 */
-	static RunReport of(Engine engine, long sent, long sentDropped, DropCounter drops, TraceHasher hasher) {
+	static RunReport of(Engine engine, PacketLedger ledger, DropCounter drops, TraceHasher hasher) {
 		long elapsed = engine.simulator().now();
-		long delivered = 0;
-		for (Datapath dp : engine.nodes()) {
-			delivered += dp.delivered();
-		}
 		SortedMap<String, Long> byReason = new TreeMap<>();
 		for (Map.Entry<DropReason, Long> e : drops.byReason().entrySet()) {
 			byReason.put(e.getKey().name(), e.getValue());
@@ -186,8 +186,8 @@ public record RunReport(String topology, long seed, long simulatedNs, Packets pa
 			accounted = Math.max(accounted, engine.accounting().chargedUntilNs(c));
 		}
 		return new RunReport(engine.document().name(), engine.document().seed(), elapsed,
-				new Packets(sent, delivered, Collections.unmodifiableSortedMap(byReason),
-						Math.max(0, sent - delivered - sentDropped)),
+				new Packets(engine.skbsCreated(), ledger.delivered(), Collections.unmodifiableSortedMap(byReason),
+						ledger.left(), ledger.inFlight()),
 				Collections.unmodifiableList(flows), accounted, cpus(engine, accounted), hasher.events(), hasher.hex(),
 				maps(engine));
 	}

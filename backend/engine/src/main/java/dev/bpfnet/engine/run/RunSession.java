@@ -19,6 +19,7 @@ import dev.bpfnet.engine.trace.Context;
 import dev.bpfnet.engine.trace.DropCounter;
 import dev.bpfnet.engine.trace.DropReason;
 import dev.bpfnet.engine.trace.Function;
+import dev.bpfnet.engine.trace.PacketLedger;
 import dev.bpfnet.engine.trace.PathRecorder;
 import dev.bpfnet.engine.trace.QueueDepthRecorder;
 import dev.bpfnet.engine.trace.Tee;
@@ -79,11 +80,7 @@ public final class RunSession {
 
 	private final HopWatch hops = new HopWatch();
 
-	/** Packets the traffic sent, and drops of those. */
-	private final long[] sent = new long[2];
-
-	/** Ids of sent packets not dropped yet. */
-	private final java.util.BitSet sentIds = new java.util.BitSet();
+	private final PacketLedger ledger = new PacketLedger();
 
 	private final BlockingQueue<Runnable> commands = new LinkedBlockingQueue<>();
 
@@ -119,30 +116,12 @@ public final class RunSession {
 		this.options = options;
 		this.pace = options.pace();
 		this.paused = options.startPaused();
-		long[] sentCount = this.sent;
-		java.util.BitSet sentIds = this.sentIds;
-		TraceSink counter = (t, skb, cpu, ctx, task, fn, dev, ns, q, depth, verdict, drop) -> {
-			// a datagram a socket sent, or a frame a packet/replay source put into the
-			// stack (packet_snd, raw_sendmsg: __alloc_skb); a send that failed before
-			// it made an skb (no route) sent nothing
-			if ((fn == Function.UDP_SENDMSG || fn == Function.ALLOC_SKB) && skb != TraceSink.NO_SKB) {
-				sentCount[0]++;
-				if (skb < Integer.MAX_VALUE) {
-					sentIds.set((int) skb);
-				}
-			}
-			else if (drop != DropReason.NOT_DROPPED_YET && skb >= 0 && skb < Integer.MAX_VALUE
-					&& sentIds.get((int) skb)) {
-				// a sent packet's end (kernel-made ones, ARP, are not in the ledger)
-				sentIds.clear((int) skb);
-				sentCount[1]++;
-			}
-		};
 		TraceSink tee = options.recordPaths()
-				? Tee.of(this.hasher, this.drops, counter, this.paths, this.queues, this.hops, options.live())
-				: Tee.of(this.hasher, this.drops, counter, this.hops, options.live());
+				? Tee.of(this.hasher, this.drops, this.ledger, this.paths, this.queues, this.hops, options.live())
+				: Tee.of(this.hasher, this.drops, this.ledger, this.hops, options.live());
 		this.engine = new Engine(doc, objects,
 				new Datapath.Options(options.mode(), tee, SchedParams.defaults(), CostModel.defaults()));
+		this.ledger.exitDevices(this.engine.exitDeviceIds());
 		this.status = new RunStatus(RunState.CREATED, 0, options.durationNs(), 0, 0, options.pace() != null, null,
 				null);
 	}
@@ -276,7 +255,7 @@ public final class RunSession {
 			reason = describe(ex);
 		}
 		try {
-			this.report = RunReport.of(this.engine, this.sent[0], this.sent[1], this.drops, this.hasher);
+			this.report = RunReport.of(this.engine, this.ledger, this.drops, this.hasher);
 		}
 		catch (RuntimeException ex) {
 			if (last != RunState.FAILED) {
@@ -580,6 +559,14 @@ public final class RunSession {
 	/** Queue depth series (only inside {@link #inspect} or after the end). */
 	public QueueDepthRecorder queues() {
 		return this.queues;
+	}
+
+	/**
+	 * Every packet's fate so far: delivered, dropped, left, in flight (only inside
+	 * {@link #inspect} or after the end).
+	 */
+	public PacketLedger ledger() {
+		return this.ledger;
 	}
 
 	/** Drops by reason and device (only inside {@link #inspect} or after the end). */

@@ -30,10 +30,13 @@ package dev.bpfnet.engine.trace;
  * passes {@code NOT_DROPPED_YET}.
  *
  * <p>
- * <b>Threading and determinism.</b> Events arrive on the run's single thread in
- * non-decreasing {@code timeNs} order (ties in the engine's (time, seq) order). Sinks
- * observe only: they must not call back into the model, so recording on or off never
- * changes simulated results.
+ * <b>Threading and determinism.</b> Events arrive on the run's single thread, in the same
+ * order for the same run. Each CPU's events have non-decreasing {@code timeNs}, and so
+ * have each skb's; across CPUs they are not globally sorted, because a call chain runs
+ * ahead of the simulator on its CPU's clock (docs/engine.md "Execution model"): sort by
+ * time (stable) for a global view, as the Perfetto export does. Sinks observe only: they
+ * must not call back into the model, so recording on or off never changes simulated
+ * results.
  */
 @FunctionalInterface
 public interface TraceSink {

@@ -99,6 +99,49 @@ public final class FrameSource implements TaskBody {
 		this.task = cpus.createTask(cpu, name, this);
 	}
 
+	/**
+	 * The longest frame {@code packet_snd} (net/packet/af_packet.c) takes on an Ethernet
+	 * device of MTU {@code mtu}: {@code dev->mtu + dev->hard_header_len}, 4 bytes more
+	 * for an 802.1Q-tagged frame ({@code packet_extra_vlan_len_allowed}); a longer one
+	 * fails with {@code EMSGSIZE} ({@code tcpreplay}: "Message too long"). No GSO ({@code
+	 * PACKET_VNET_HDR}) here.
+	 * @param frame an Ethernet frame
+	 * @param mtu the device's MTU
+	 * @return the limit for this frame
+	 */
+	public static int packetSndLimit(byte[] frame, int mtu) {
+		boolean tagged = frame.length >= 14 && (frame[12] & 0xFF) == 0x81 && frame[13] == 0;
+		return mtu + 14 + (tagged ? 4 : 0);
+	}
+
+	/**
+	 * Checks, before anything is sent, that every frame fits the device the way
+	 * {@link #packetSndLimit} says: a capture taken on loopback (MTU 65536) or on a NIC
+	 * with GRO/TSO (frames of tens of kB) cannot be sent as is into a 1500-byte device.
+	 * @param frames the frames, in order
+	 * @param device the device's name, for the message
+	 * @param mtu its MTU
+	 * @throws IllegalArgumentException naming the first frame that does not fit, its
+	 * length and the limit
+	 */
+	public static void requireFits(List<byte[]> frames, String device, int mtu) {
+		int tooLong = 0;
+		int first = -1;
+		for (int i = 0; i < frames.size(); i++) {
+			if (frames.get(i).length > packetSndLimit(frames.get(i), mtu)) {
+				tooLong++;
+				first = (first < 0) ? i : first;
+			}
+		}
+		if (first >= 0) {
+			byte[] f = frames.get(first);
+			throw new IllegalArgumentException("frame " + first + ": " + f.length + " bytes, more than " + device
+					+ " sends (MTU " + mtu + " + " + (packetSndLimit(f, mtu) - mtu) + "-byte header): packet_snd"
+					+ " would fail with EMSGSIZE" + ((tooLong > 1) ? " (" + tooLong + " frames are too long)" : "")
+					+ "; raise the device's mtu, or capture with offloads off (ethtool -K DEV gro off tso off)");
+		}
+	}
+
 	/** Wakes the task at the first frame's time (nothing to do without frames). */
 	public void start() {
 		if (this.timesNs.length > 0) {
@@ -124,6 +167,14 @@ public final class FrameSource implements TaskBody {
 	/** Frames sent so far. */
 	public int sent() {
 		return this.next;
+	}
+
+	/**
+	 * When the next frame is due, or {@code -1} when all were sent.
+	 * @return simulated ns
+	 */
+	public long nextTimeNs() {
+		return (this.next < this.timesNs.length) ? this.timesNs[this.next] : -1;
 	}
 
 	/** Frames in total. */

@@ -133,7 +133,7 @@ public record ReplayFile(Path file, int linkType, List<Frame> frames) {
 					break;
 				}
 				catch (PcapNativeException ex) {
-					throw new ReplayException(file + ": frame " + index + ": " + ex.getMessage(), ex);
+					throw new ReplayException(readError(file, index, dlt, ex.getMessage()), ex);
 				}
 				catch (TimeoutException ex) {
 					throw new ReplayException(file + ": frame " + index + ": read timed out", ex);
@@ -147,9 +147,12 @@ public record ReplayFile(Path file, int linkType, List<Frame> frames) {
 				int orig = h.getOriginalLength();
 				boolean truncated = raw.length < orig;
 				if (truncated && !options.allowTruncated()) {
+					// a pcapng's snaplen is its first interface's, often not what cut the
+					// frame (editcap -s leaves it): name it only when it explains the cut
+					String snaplen = (h.getSnapshot() == raw.length) ? " (snaplen " + raw.length + ")" : "";
 					throw new ReplayException(file + ": frame " + index + ": captured " + raw.length + " of " + orig
-							+ " bytes (snaplen " + h.getSnapshot()
-							+ "); replaying it would send a cut frame (allow truncated frames to do so anyway)");
+							+ " bytes" + snaplen + "; replaying it would send a cut frame (allow truncated frames,"
+							+ " truncate: true in a replay traffic entry, to send the captured bytes anyway)");
 				}
 				frames.add(new Frame(timeNs, toEthernet(file, index, dlt, raw), orig, truncated));
 			}
@@ -161,6 +164,40 @@ public record ReplayFile(Path file, int linkType, List<Frame> frames) {
 		finally {
 			h.close();
 		}
+	}
+
+	private static final java.util.regex.Pattern MIXED = java.util.regex.Pattern
+		.compile("an interface has a type (\\d+) different from the type of the first interface");
+
+	/**
+	 * libpcap's error while reading frame {@code index}, without Pcap4J's
+	 * {@code pcap_next_ex()} prefix; a pcapng whose interfaces mix link types (mergecap
+	 * of captures on different devices, {@code dumpcap -i eth0 -i any}), which libpcap
+	 * cannot read past, says so and how to split it.
+	 */
+	static String readError(Path file, int index, int firstDlt, String message) {
+		String m = String.valueOf(message).replaceFirst("^Error occurred in pcap_next_ex\\(\\): ", "");
+		java.util.regex.Matcher mixed = MIXED.matcher(m);
+		if (mixed.find()) {
+			int other = Integer.parseInt(mixed.group(1));
+			return file + ": an interface of link type " + other + " (" + dltName(other) + ") appears before frame "
+					+ index + ", but the first interface's link type is " + firstDlt + " (" + dltName(firstDlt)
+					+ "); libpcap reads one link type per file: split the capture by interface and replay each part"
+					+ " (tshark -r FILE -Y 'frame.interface_id == N' -w PART.pcapng)";
+		}
+		return file + ": frame " + index + ": " + m;
+	}
+
+	private static String dltName(int dlt) {
+		return switch (dlt) {
+			case DLT_EN10MB -> "Ethernet";
+			case DLT_RAW, 12, 14 -> "raw IP";
+			case DLT_IPV4 -> "IPv4";
+			case DLT_IPV6 -> "IPv6";
+			case DLT_SLL -> "Linux SLL";
+			case DLT_SLL2 -> "Linux SLL2";
+			default -> org.pcap4j.packet.namednumber.DataLinkType.getInstance(dlt).name();
+		};
 	}
 
 	/**
@@ -189,6 +226,13 @@ public record ReplayFile(Path file, int linkType, List<Frame> frames) {
 				int type = (version == 4) ? 0x0800 : (version == 6) ? 0x86DD : -1;
 				if (type < 0) {
 					throw new ReplayException(where + "raw IP frame with IP version " + version + ", expected 4 or 6");
+				}
+				// LINKTYPE_IPV4/IPV6 promise one version (Wireshark decodes by the link
+				// type, not the nibble)
+				int promised = (dlt == DLT_IPV4) ? 4 : (dlt == DLT_IPV6) ? 6 : version;
+				if (version != promised) {
+					throw new ReplayException(where + "IP version " + version + " in a LINKTYPE_IPV" + promised + " ("
+							+ dlt + ") file, which holds IPv" + promised + " only");
 				}
 				return withEthernet(raw, 0, 0, type);
 			}

@@ -60,14 +60,31 @@ public record ReplayTiming(Mode mode, double factor, long ratePps) {
 		List<ReplayFile.Frame> frames = file.frames();
 		long[] t = new long[frames.size()];
 		for (int i = 0; i < t.length; i++) {
-			long at = switch (this.mode) {
-				case ORIGINAL -> startNs + (frames.get(i).timeNs() - frames.get(0).timeNs());
-				case SCALE -> startNs + Math.round((frames.get(i).timeNs() - frames.get(0).timeNs()) * this.factor);
-				case RATE -> startNs + Math.round(i * 1e9 / this.ratePps);
+			long gap = frames.get(i).timeNs() - frames.get(0).timeNs();
+			double offset = switch (this.mode) {
+				case ORIGINAL -> gap;
+				case SCALE -> gap * this.factor;
+				case RATE -> i * 1e9 / this.ratePps;
+			};
+			if (offset > MAX_NS - startNs) {
+				// a frame dated 1970 before real ones (a device without a clock), times a
+				// factor: the time would overflow the simulator's clock
+				throw new IllegalArgumentException(file.file() + ": frame " + i + " would be sent "
+						+ String.format(java.util.Locale.ROOT, "%.3g", offset / 1e9)
+						+ " s after the first, past the simulator's clock (" + (MAX_NS / 1_000_000_000L / 86_400 / 365)
+						+ " years); replay it with timing: rate, or cut the capture's time range (editcap -A/-B)");
+			}
+			long at = startNs + switch (this.mode) {
+				case ORIGINAL -> gap;
+				case SCALE -> Math.round(gap * this.factor);
+				case RATE -> Math.round(i * 1e9 / this.ratePps);
 			};
 			t[i] = (i > 0) ? Math.max(at, t[i - 1]) : at;
 		}
 		return t;
 	}
+
+	/** Latest send time accepted: half the simulator's clock range (about 146 years). */
+	static final long MAX_NS = Long.MAX_VALUE / 2;
 
 }

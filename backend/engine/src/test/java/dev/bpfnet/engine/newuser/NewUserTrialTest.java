@@ -80,28 +80,28 @@ class NewUserTrialTest {
 	void everyHandWrittenTopologyRunsAndAccountsForEveryPacket(String name) {
 		RunReport r = run(doc(name), DURATION);
 		assertThat(r.packets().sent()).isPositive();
-		assertThat(r.packets().sent()).as("sent = delivered + dropped, by reason %s", r.packets().dropped())
-			.isEqualTo(r.packets().delivered() + dropped(r));
+		assertThat(r.packets().sent()).as("sent = delivered + dropped + left, by reason %s", r.packets().dropped())
+			.isEqualTo(r.packets().delivered() + dropped(r) + r.packets().left());
 		assertThat(r.packets().inFlight()).isZero();
 	}
 
 	/**
-	 * {@code packets.inFlight}: sent packets neither delivered nor dropped. Here 5 wait
-	 * on an ARP queue whose reply a tcx program dropped; the reply's drop is in
-	 * {@code dropped} (every freed skb is), not in the ledger of sent packets.
+	 * {@code packets.inFlight}: packets neither delivered, dropped nor gone at the end.
+	 * Here pod2's 5 datagrams wait on the host's ARP queue for ever: pod1's ARP reply
+	 * died at its tcx egress program, with its 10 datagrams.
 	 */
 	@Test
 	void packetsWaitingForAnArpReplyThatWasDroppedAreInFlight() {
 		RunReport r = run(doc("tcx-drops-and-a-lost-arp-reply.yaml"), DURATION);
-		assertThat(r.packets().sent()).isEqualTo(15);
-		assertThat(r.packets().delivered()).isZero();
+		assertThat(r.flows()).allSatisfy(f -> assertThat(f.received()).isZero());
 		assertThat(r.packets().dropped()).containsExactly(Map.entry("TC_EGRESS", 11L));
 		assertThat(r.packets().inFlight()).isEqualTo(5);
+		assertThat(r.packets().sent()).isEqualTo(r.packets().delivered() + 11 + 5);
 	}
 
 	/**
-	 * The server reads stored summaries back: one from before {@code inFlight} still
-	 * reads.
+	 * The server reads stored summaries back: one from before {@code left} and
+	 * {@code inFlight} existed still reads (with primitives Jackson 3 refused it).
 	 */
 	@Test
 	void aSummaryStoredBeforeInFlightExistedStillReads() {
@@ -109,14 +109,16 @@ class NewUserTrialTest {
 			.build()
 			.readValue("{\"sent\":3,\"delivered\":2,\"dropped\":{\"CPU_BACKLOG\":1}}", RunReport.Packets.class);
 		assertThat(p.sent()).isEqualTo(3);
+		assertThat(p.left()).isNull();
 		assertThat(p.inFlight()).isNull();
 	}
 
 	@Test
-	void aRoutingLoopEndsInTtlExpiryAndItsCraftedPacketsCountAsSent() {
+	void aRoutingLoopEndsInTtlExpiry() {
 		RunReport r = run(doc("routing-loop.yaml"), DURATION);
-		assertThat(r.packets().sent()).isEqualTo(3);
 		assertThat(r.packets().dropped()).containsExactly(Map.entry("IP_INHDR", 3L));
+		// the 3 crafted packets and the ARP exchange of the two routers
+		assertThat(r.packets().sent()).isEqualTo(3 + r.packets().delivered());
 	}
 
 	@Test
@@ -179,7 +181,7 @@ class NewUserTrialTest {
 		RunReport.MapDump fib = map(r, "fib_rc");
 		assertThat(fib.entries().get(6).values().get(0)).isEqualTo("0100000000000000");
 		assertThat(Long.reverseBytes(Long.parseUnsignedLong(fib.entries().get(0).values().get(0), 16)))
-			.isEqualTo(r.packets().sent() - r.flows().get(1).transactions() - 1);
+			.isEqualTo(200 + 20 - 1);
 	}
 
 	@Test

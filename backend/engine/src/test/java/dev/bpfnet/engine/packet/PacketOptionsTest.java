@@ -77,8 +77,12 @@ class PacketOptionsTest {
 			.hasMessage("tcp.options: expected a multiple of 4 bytes (pad with 00, end of list), got 3");
 		assertThatThrownBy(() -> PacketSpec.Options.hex("tcp.options", "01010102"))
 			.hasMessage("tcp.options: option at byte 3 (type 2) has no length byte");
-		assertThatThrownBy(() -> PacketSpec.Options.hex("ipv4.options", "zz"))
-			.hasMessage("ipv4.options: expected an even number of hex digits, got \"zz\"");
+		assertThatThrownBy(() -> PacketSpec.Options.hex("ipv4.options", "zz")).hasMessage(
+				"ipv4.options: 'z' is not a hex digit (0-9, a-f; spaces or colons may separate bytes), got \"zz\"");
+		assertThatThrownBy(() -> PacketSpec.Options.hex("ipv4.options", "940400"))
+			.hasMessage("ipv4.options: expected a multiple of 4 bytes (pad with 00, end of list), got 3");
+		assertThatThrownBy(() -> PacketSpec.Options.hex("ipv4.options", "9404000"))
+			.hasMessage("ipv4.options: expected an even number of hex digits, got \"9404000\"");
 	}
 
 }

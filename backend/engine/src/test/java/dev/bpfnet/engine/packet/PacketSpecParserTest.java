@@ -31,6 +31,49 @@ class PacketSpecParserTest {
 		assertThat(icmp6.payload().bytes()).containsExactly(0, 1, 2);
 	}
 
+	/**
+	 * The fragment offset is in bytes, as Wireshark shows it and as a new user computes
+	 * it (the second fragment of a 1500-byte MTU starts at 1480): it was taken in the
+	 * header's 8-byte units, so 1480 sent offset 11840, and an offset that is not a
+	 * multiple of 8 went unnoticed.
+	 */
+	@Test
+	void fragmentOffsetIsInBytesAndAMultipleOfEight() {
+		Map<String, Object> ip = Map.of("src", "10.0.0.1", "dst", "10.0.0.2", "mf", true, "df", false, "fragmentOffset",
+				1480);
+		PacketSpec spec = PacketSpec.fromMap(Map.of("ipv4", ip, "udp", Map.of("src", 1, "dst", 2)));
+		byte[] frame = PacketFactory.build(spec);
+		// flags and offset: MF (0x2000) | 1480 / 8 = 185 (0x00b9)
+		assertThat(((frame[6] & 0xFF) << 8) | (frame[7] & 0xFF)).isEqualTo(0x2000 | 185);
+		DecodedPacket d = PacketDecoder.decode(frame, LinkType.RAW_IP);
+		assertThat(d.toString()).contains("fragmentOffset", "1480");
+		fails(Map.of("ipv4", Map.of("src", "10.0.0.1", "dst", "10.0.0.2", "fragmentOffset", 1481, "protocol", 17)),
+				"packet.ipv4.fragmentOffset: expected a multiple of 8 bytes (the header counts 8-byte units), got 1481");
+		fails(Map.of("ipv4", Map.of("src", "10.0.0.1", "dst", "10.0.0.2", "fragmentOffset", 65536, "protocol", 17)),
+				"packet.ipv4.fragmentOffset: expected 0..65528, got 65536");
+	}
+
+	/**
+	 * Hex as people copy it: {@code 0x1234} was refused as "expected an even number of
+	 * hex digits" (it has six), {@code abz} got the same message although the problem is
+	 * the z.
+	 */
+	@Test
+	void hexTakesA0xPrefixAndNamesTheCharacterThatIsNotHex() {
+		Map<String, Object> ip = Map.of("src", "10.0.0.1", "dst", "10.0.0.2");
+		PacketSpec spec = PacketSpec
+			.fromMap(Map.of("ipv4", ip, "udp", Map.of("src", 1, "dst", 2), "payload", Map.of("hex", "0xDEAD beef")));
+		assertThat(spec.payload().bytes()).containsExactly(0xde, 0xad, 0xbe, 0xef);
+		PacketSpec opts = PacketSpec.fromMap(
+				Map.of("ipv4", Map.of("src", "10.0.0.1", "dst", "10.0.0.2", "protocol", 17, "options", "0x94040000")));
+		assertThat(PacketFactory.build(opts)).hasSize(24);
+		fails(Map.of("ipv4", ip, "udp", Map.of("src", 1, "dst", 2), "payload", Map.of("hex", "abz")),
+				"packet.payload.hex: 'z' is not a hex digit (0-9, a-f; spaces or colons may separate bytes), got \"abz\"");
+		fails(Map.of("ipv4", Map.of("src", "10.0.0.1", "dst", "10.0.0.2", "protocol", 17, "options", "94 04 00 0g")),
+				"packet.ipv4.options: 'g' is not a hex digit (0-9, a-f; spaces or colons may separate bytes), got "
+						+ "\"94 04 00 0g\"");
+	}
+
 	private static void fails(Map<String, ?> map, String message) {
 		assertThatThrownBy(() -> PacketSpec.fromMap(map)).isInstanceOf(PacketSpecException.class).hasMessage(message);
 	}

@@ -158,6 +158,25 @@ class ReplayFileTest {
 		assertThatThrownBy(() -> ReplayTiming.rate(0)).hasMessage("timing.rate: expected >= 1 frame per second, got 0");
 	}
 
+	/**
+	 * A capture whose first frame is dated 1970 (a device without a clock) before frames
+	 * of 2023, scaled by 10: the gap overflowed the simulator's clock and the run failed
+	 * with "cannot schedule an event at 9223372036854775807 ns (NO_TIME)". Refused before
+	 * the run, naming the frame.
+	 */
+	@Test
+	void aScaledGapPastTheSimulatorsClockIsRefusedNamingTheFrame() throws IOException {
+		byte[] bytes = pcap(101, 65535, null, IP, IP);
+		ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putInt(24, 0);
+		Path p = write("epoch.pcap", bytes);
+		ReplayFile f = read(p);
+		assertThat(ReplayTiming.original().times(f, 0)[1]).isEqualTo(1_700_000_001_000_500_000L);
+		assertThatThrownBy(() -> ReplayTiming.scale(10).times(f, 0)).isInstanceOf(IllegalArgumentException.class)
+			.hasMessage(p + ": frame 1 would be sent 1.70e+10 s after the first, past the simulator's clock"
+					+ " (146 years); replay it with timing: rate, or cut the capture's time range (editcap -A/-B)");
+		assertThat(ReplayTiming.rate(10).times(f, 0)).containsExactly(0, 100_000_000);
+	}
+
 	static byte[] concat(byte[] a, byte[] b) {
 		byte[] c = java.util.Arrays.copyOf(a, a.length + b.length);
 		System.arraycopy(b, 0, c, a.length, b.length);

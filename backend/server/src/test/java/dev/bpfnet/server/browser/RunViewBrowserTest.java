@@ -3,6 +3,7 @@ package dev.bpfnet.server.browser;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.microsoft.playwright.Page;
@@ -81,6 +82,20 @@ class RunViewBrowserTest extends BrowserTestSupport {
 		screenshot("run-playing");
 
 		assertThat(this.page.locator("#run-page")).hasAttribute("data-status", Pattern.compile("finished|stopped"));
+		// the packet totals add up, and say so in words
+		assertThat(this.page.locator("#run-totals")).isVisible();
+		assertThat(this.page.locator("#run-totals")).containsText(Pattern.compile(
+				"Packets: \\d+ sent = \\d+ delivered \\+ \\d+ dropped.* \\+ \\d+ left the topology \\+ \\d+ still in flight"));
+		String totals = this.page.locator("#run-totals").textContent();
+		Matcher m = Pattern
+			.compile(
+					"(\\d+) sent = (\\d+) delivered \\+ (\\d+) dropped.* \\+ (\\d+) left the topology \\+ (\\d+) still")
+			.matcher(totals);
+		assertThat(m.find()).as(totals).isTrue();
+		assertThat(Long.parseLong(m.group(1))).as(totals)
+			.isEqualTo(Long.parseLong(m.group(2)) + Long.parseLong(m.group(3)) + Long.parseLong(m.group(4))
+					+ Long.parseLong(m.group(5)))
+			.isPositive();
 		// the stream reader loses nothing: every trace event of the run arrived or was
 		// counted in a `sampled` notice
 		String counts = null;

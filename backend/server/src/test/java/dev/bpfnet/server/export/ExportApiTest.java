@@ -220,7 +220,8 @@ class ExportApiTest {
 		// both nodes (pid 1 and 2) have CPUs with slices, each on a named CPU thread
 		assertThat(threadsWithSlices).anyMatch((t) -> t.startsWith("1/")).anyMatch((t) -> t.startsWith("2/"));
 		assertThat(namedThreads).containsAll(threadsWithSlices);
-		assertThat(namedThreads).hasSize(6);
+		// 6 CPUs and the phy tracks of the 2 wired NICs (phy_tx/phy_rx)
+		assertThat(namedThreads).hasSize(8);
 		assertThat(flowStarts).isNotEmpty();
 		assertThat(flowEnds.keySet()).isEqualTo(flowStarts.keySet());
 		assertThat(flowStarts.values()).containsOnly(1);
