@@ -46,6 +46,7 @@ import dev.bpfnet.engine.netns.RouteResult;
 import dev.bpfnet.engine.nic.NicRx;
 import dev.bpfnet.engine.nic.TxRingCleaner;
 import dev.bpfnet.engine.nic.Wire;
+import dev.bpfnet.engine.packet.Checksums;
 import dev.bpfnet.engine.packet.PacketSpec;
 import dev.bpfnet.engine.packet.PacketTemplate;
 import dev.bpfnet.engine.qdisc.EnqueueResult;
@@ -2036,6 +2037,11 @@ public final class Datapath {
 	private void ipRcv(Cpu cpu, NetDevice dev, Packet p) {
 		ev(cpu, Function.IP_RCV, p);
 		cpu.spend(Id.IP_RCV, 0);
+		DropReason bad = ipRcvCore(p);
+		if (bad != DropReason.NOT_DROPPED_YET) {
+			drop(cpu, p, bad);
+			return;
+		}
 		NetNamespace ns = this.netns.namespaces().get(dev.nsId);
 		int daddr = p.u32(ETH_HLEN + 16);
 		Forwarding.routeInput(ns, dev.ifindex(), IpAddress.ipv4(daddr), this.route);
@@ -2061,6 +2067,60 @@ public final class Datapath {
 	}
 
 	/**
+	 * {@code ip_rcv_core}'s checks of the IPv4 header, in its order: at least 20 bytes,
+	 * version 4 and IHL ≥ 5, the IHL's bytes present ({@code IP_INHDR}), the header
+	 * checksum ({@code IP_CSUM}), a total length the packet holds ({@code PKT_TOO_SMALL})
+	 * and not below the IHL ({@code IP_INHDR}). Simplified: the packet is not trimmed to
+	 * the total length (later checks read the total length instead), and
+	 * {@code PACKET_OTHERHOST} is not checked (the model keeps no {@code pkt_type}).
+	 * @return the drop reason, or {@code NOT_DROPPED_YET} when the header is sound
+	 */
+	private static DropReason ipRcvCore(Packet p) {
+		int len = p.len() - ETH_HLEN;
+		if (len < 20) {
+			return DropReason.IP_INHDR;
+		}
+		int versionIhl = p.u8(ETH_HLEN);
+		int ihl = (versionIhl & 0x0f) * 4;
+		if (ihl < 20 || (versionIhl >>> 4) != 4 || len < ihl) {
+			return DropReason.IP_INHDR;
+		}
+		SkBuff b = p.buf();
+		if (Checksums.fold(Checksums.sum(b.buf(), b.data() + ETH_HLEN, ihl, 0)) != 0xFFFF) {
+			return DropReason.IP_CSUM;
+		}
+		int total = p.u16(ETH_HLEN + 2);
+		if (len < total) {
+			return DropReason.PKT_TOO_SMALL;
+		}
+		return (total < ihl) ? DropReason.IP_INHDR : DropReason.NOT_DROPPED_YET;
+	}
+
+	/**
+	 * The transport checks {@code __udp4_lib_rcv}/{@code __udp6_lib_rcv} and
+	 * {@code tcp_v4_rcv} make before looking up a socket, on a segment of {@code length}
+	 * bytes (from the IP total or payload length) at {@code offset}: no room for the
+	 * header ({@code NOT_SPECIFIED}, as the kernel's {@code goto drop}), a UDP length
+	 * past the segment or below 8, a TCP data offset below 5 ({@code PKT_TOO_SMALL}).
+	 */
+	private static DropReason transportCheck(Packet p, int proto, int offset, int length) {
+		if (proto == PacketSpec.PROTO_UDP) {
+			if (length < 8) {
+				return DropReason.NOT_SPECIFIED;
+			}
+			int ulen = p.u16(offset + 4);
+			return (ulen > length || ulen < 8) ? DropReason.PKT_TOO_SMALL : DropReason.NOT_DROPPED_YET;
+		}
+		if (proto == PacketSpec.PROTO_TCP) {
+			if (length < 20) {
+				return DropReason.NOT_SPECIFIED;
+			}
+			return ((p.u8(offset + 12) >>> 4) < 5) ? DropReason.PKT_TOO_SMALL : DropReason.NOT_DROPPED_YET;
+		}
+		return DropReason.NOT_DROPPED_YET;
+	}
+
+	/**
 	 * {@code ipv6_rcv} → {@code ip6_route_input}: local delivery ({@code ip6_input} →
 	 * {@code udpv6_rcv} / {@code icmpv6_rcv} → {@code consume_skb}, counted per
 	 * destination and port in {@link #delivered(String, String)}, keyed by the address's
@@ -2076,8 +2136,15 @@ public final class Datapath {
 	private void ipv6Rcv(Cpu cpu, NetDevice dev, Packet p) {
 		ev(cpu, Function.IPV6_RCV, p);
 		cpu.spend(Id.IP_RCV, 0);
+		// ip6_rcv_core: the fixed header present (IP_INHDR), a payload length the packet
+		// holds (PKT_TOO_SMALL)
 		if (p.len() < ETH_HLEN + 40) {
-			drop(cpu, p, DropReason.NOT_SPECIFIED);
+			drop(cpu, p, DropReason.IP_INHDR);
+			return;
+		}
+		int payloadLength = p.u16(ETH_HLEN + 4);
+		if (ETH_HLEN + 40 + payloadLength > p.len()) {
+			drop(cpu, p, DropReason.PKT_TOO_SMALL);
 			return;
 		}
 		NetNamespace ns = this.netns.namespaces().get(dev.nsId);
@@ -2091,6 +2158,12 @@ public final class Datapath {
 				ev(cpu, Function.IP6_INPUT, p);
 				int next = p.u8(ETH_HLEN + 6);
 				int port = 0;
+				DropReason bad = transportCheck(p, next, ETH_HLEN + 40, payloadLength);
+				if (bad != DropReason.NOT_DROPPED_YET) {
+					ev(cpu, (next == PacketSpec.PROTO_UDP) ? Function.UDPV6_RCV : Function.TCP_V4_RCV, p);
+					drop(cpu, p, bad);
+					return;
+				}
 				if (next == PacketSpec.PROTO_UDP) {
 					port = p.u16(ETH_HLEN + 40 + 2);
 					long key = deliveryKey(ns.id(), daddr, port);
@@ -2142,6 +2215,12 @@ public final class Datapath {
 		int proto = p.u8(ETH_HLEN + 9);
 		int ihl = (p.u8(ETH_HLEN) & 0x0f) * 4;
 		int port = 0;
+		DropReason bad = transportCheck(p, proto, ETH_HLEN + ihl, p.u16(ETH_HLEN + 2) - ihl);
+		if (bad != DropReason.NOT_DROPPED_YET) {
+			ev(cpu, (proto == PacketSpec.PROTO_UDP) ? Function.UDP_RCV : Function.TCP_V4_RCV, p);
+			drop(cpu, p, bad);
+			return;
+		}
 		if (proto == PacketSpec.PROTO_UDP) {
 			port = p.u16(ETH_HLEN + ihl + 2);
 			long key = deliveryKey(ns.id(), daddr, port);
