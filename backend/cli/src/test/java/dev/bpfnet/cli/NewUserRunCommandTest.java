@@ -176,6 +176,15 @@ class NewUserRunCommandTest {
 			.contains("(line 31, column");
 	}
 
+	/** Before the fix: "0 sent", no word of why. */
+	@Test
+	void craftedPacketsFromANamespaceWithoutARouteAreReportedAtTheirDestination() {
+		int rc = BpfnetCli.execute("run", DIR + "bad-crafted-no-route.yaml");
+		assertThat(rc).isEqualTo(1);
+		assertThat(stderr()).startsWith("traffic[0].packet.ipv4.dst: no route from n1/pod1 to 8.8.8.8 (IP_NOROUTE)")
+			.contains("(line 41, column");
+	}
+
 	@Test
 	void aMissingTopologyFileSaysSo() {
 		int rc = BpfnetCli.execute("run", this.tmp.resolve("nope.yaml").toString());

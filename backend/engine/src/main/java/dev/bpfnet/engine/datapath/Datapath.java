@@ -837,6 +837,20 @@ public final class Datapath {
 	}
 
 	/**
+	 * Why {@code nsName} cannot route to {@code dst} ({@code ip route get}), or
+	 * {@code null} when it can.
+	 * @param nsName a namespace of this node
+	 * @param dst the destination
+	 * @return the problem, or {@code null}
+	 */
+	public String noRoute(String nsName, IpAddress dst) {
+		RouteResult r = new RouteResult();
+		Forwarding.routeOutput(namespace(nsName), dst, 0, r);
+		return (r.decision == RouteResult.Decision.DROP)
+				? "no route from " + this.node + "/" + nsName + " to " + dst + " (" + r.dropReason + ")" : null;
+	}
+
+	/**
 	 * The source address of the output route from {@code nsName} to {@code dst}.
 	 * @throws IllegalArgumentException if there is no route
 	 */

@@ -173,7 +173,7 @@ public final class Engine implements TrafficResolver, PacketSender, FrameSender 
 				addReplay("traffic[" + k + "]", r, objects);
 			}
 			else if (doc.traffic().get(k) instanceof dev.bpfnet.engine.topology.Traffic.Packets p) {
-				addPackets(p);
+				addPackets("traffic[" + k + "]", p);
 			}
 		}
 	}
@@ -219,10 +219,21 @@ public final class Engine implements TrafficResolver, PacketSender, FrameSender 
 	 * {@link dev.bpfnet.engine.packet.PacketFactory} (raw IP gets a zero-MAC Ethernet
 	 * header), sent {@code count} times at {@code rate} by a {@link FrameSource}.
 	 */
-	private void addPackets(dev.bpfnet.engine.topology.Traffic.Packets p) {
+	private void addPackets(String path, dev.bpfnet.engine.topology.Traffic.Packets p) {
 		byte[] frame = dev.bpfnet.engine.packet.PacketFactory.build(p.packet());
 		if (p.packet().ethernet() == null) {
 			frame = ReplayFile.rawIpToEthernet(frame);
+		}
+		if (p.device() == null && frame.length >= 34 && frame[12] == 0x08 && frame[13] == 0x00) {
+			// raw_sendmsg routes by the destination: without a route every send would
+			// fail
+			// (-ENETUNREACH) and the source would send nothing, silently
+			int daddr = ((frame[30] & 0xff) << 24) | ((frame[31] & 0xff) << 16) | ((frame[32] & 0xff) << 8)
+					| (frame[33] & 0xff);
+			String why = node(p.namespace().node()).noRoute(p.namespace().namespace(), IpAddress.ipv4(daddr));
+			if (why != null) {
+				throw new IllegalArgumentException(path + ".packet.ipv4.dst: " + why);
+			}
 		}
 		long[] times = new long[(int) p.count()];
 		for (int i = 0; i < times.length; i++) {
