@@ -182,6 +182,14 @@ public final class TrafficPlan {
 		DatagramWriter out = new DatagramWriter(template(local, to, t.size()), srcNetns, env);
 
 		if (t instanceof Traffic.RequestResponse rr) {
+			try {
+				// the responder answers from its namespace: it needs a route back
+				resolver.sourceAddress(dstNs, local.address());
+			}
+			catch (IllegalArgumentException ex) {
+				throw new IllegalArgumentException(
+						"to: the responder cannot answer: " + ex.getMessage().replaceFirst("^to: ", ""), ex);
+			}
 			DatagramWriter back = new DatagramWriter(template(to, local, rr.responseSize()), resolver.netnsId(dstNs),
 					env);
 			RequestResponseServer server = new RequestResponseServer(t.name(), dstCpus, rr.serverCpu(),

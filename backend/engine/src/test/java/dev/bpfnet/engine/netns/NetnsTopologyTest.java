@@ -103,9 +103,10 @@ class NetnsTopologyTest {
 		assertThat(again.namespace("host").orElseThrow().devices()).isEqualTo(host.devices());
 		// pod egress: default route on eth0, next hop = the destination (no gateway)
 		RouteResult r = new RouteResult();
-		Forwarding.routeOutput(pod, IpAddress.of("192.0.2.2"), 0, r);
+		Forwarding.routeOutput(pod, IpAddress.of("192.0.2.3"), 0, r);
 		assertThat(r.ifindex).isEqualTo(podEth0.ifindex());
-		// an L2 device does not invent a neighbour
+		// an L2 device does not invent a neighbour (192.0.2.2 has a static one, lxc0's
+		// MAC, since lxc0 does no proxy ARP)
 		assertThat(pod.neighbours().resolveForOutput(podEth0, r.nextHop)).isEqualTo(NeighbourTable.MISS);
 
 		Netns remote = Netns.fromTopology(d, "remote");

@@ -100,6 +100,32 @@ class NewUserTrialTest {
 	}
 
 	/**
+	 * The two complete examples of docs/topology.md, as a new user copies them, with the
+	 * program object of lab 1 ({@code programs/to_nic.o}): before the fix neither made a
+	 * single transaction (the remote host had no route back to the pod; the veth pod
+	 * ARPed for the remote host, which no one answers without proxy ARP).
+	 */
+	@Test
+	void theDocumentedExamplesMakeTransactions() throws IOException {
+		String md = Files.readString(Path.of("../../docs/topology.md"));
+		java.util.regex.Matcher m = java.util.regex.Pattern.compile("```yaml\n(.*?)```", java.util.regex.Pattern.DOTALL)
+			.matcher(md);
+		int examples = 0;
+		while (m.find()) {
+			if (!m.group(1).contains("\nnodes:")) {
+				continue;
+			}
+			examples++;
+			TopologyDocument d = TopologyParser.parse(m.group(1), Format.YAML);
+			RunSession s = RunSession.create(d, ObjectSource.directory(Path.of("../../labs/01-pod-egress")),
+					RunOptions.of(2_000_000));
+			assertThat(s.run().state()).isEqualTo(RunState.FINISHED);
+			assertThat(s.report().flows().get(0).transactions()).as(d.name()).isGreaterThan(10);
+		}
+		assertThat(examples).isEqualTo(2);
+	}
+
+	/**
 	 * The server reads stored summaries back: one from before {@code left} and
 	 * {@code inFlight} existed still reads (with primitives Jackson 3 refused it).
 	 */
@@ -253,6 +279,17 @@ class NewUserTrialTest {
 		assertThatThrownBy(() -> RunSession.create(doc("bad-no-route.yaml"), OBJECTS, RunOptions.of(DURATION)))
 			.isInstanceOf(IllegalArgumentException.class)
 			.hasMessageStartingWith("traffic[0].to: no route from n1/pod1 to 10.1.0.20 (IP_NOROUTE)");
+	}
+
+	/**
+	 * Before the fix the requests went out and every response was lost in the responder's
+	 * {@code udp_sendmsg} (no route), silently: 0 transactions, no drop.
+	 */
+	@Test
+	void aResponderWithoutARouteBackIsReportedAtTheFlowsTo() {
+		assertThatThrownBy(() -> RunSession.create(doc("bad-rr-no-route-back.yaml"), OBJECTS, RunOptions.of(DURATION)))
+			.isInstanceOf(IllegalArgumentException.class)
+			.hasMessageStartingWith("traffic[0].to: the responder cannot answer: no route from b/pod to 10.1.1.10");
 	}
 
 	/**

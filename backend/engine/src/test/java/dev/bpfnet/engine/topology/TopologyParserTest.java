@@ -87,7 +87,9 @@ class TopologyParserTest {
 				.namespace("pod1", ns -> ns.route("0.0.0.0/0", "eth0")))
 			.node("remote",
 					n -> n.cpus(2)
-						.namespace("host", ns -> ns.nic("eth0", nic -> nic.address("192.0.2.2/24").rate("25Gbit"))))
+						.namespace("host",
+								ns -> ns.nic("eth0", nic -> nic.address("192.0.2.2/24").rate("25Gbit"))
+									.route("10.244.0.0/16", "192.0.2.1", "eth0")))
 			.wire("node1/host/eth0", "remote/host/eth0", "2us")
 			.program(ProgramRef.object("to-nic", "programs/to_nic.o", "netkit/peer",
 					java.util.Map.of("nic_ifindex", new RodataValue.Ifindex(DeviceRef.of("node1/host/eth0")))))
