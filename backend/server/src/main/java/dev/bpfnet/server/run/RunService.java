@@ -65,6 +65,7 @@ import dev.bpfnet.server.live.SseEncoder;
 import dev.bpfnet.server.live.NameTable;
 import dev.bpfnet.server.live.TraceEventView;
 import dev.bpfnet.server.program.ProgramObjects;
+import dev.bpfnet.server.topology.TopologyChecks;
 import dev.bpfnet.server.topology.StoredTopology;
 import dev.bpfnet.server.topology.TopologyVersions;
 
@@ -381,6 +382,11 @@ public class RunService implements LiveStreams, ApplicationRunner {
 			List<Problem> problems = TopologyValidator.validate(doc);
 			if (!problems.isEmpty()) {
 				throw new TopologyException(problems);
+			}
+			List<Map<String, Object>> serverOnly = TopologyChecks.serverProblems(doc);
+			if (!serverOnly.isEmpty()) {
+				throw ApiException.invalid(HttpStatus.UNPROCESSABLE_CONTENT, "invalid-topology", "Invalid topology",
+						(String) serverOnly.get(0).get("path"), (String) serverOnly.get(0).get("message"));
 			}
 			return doc;
 		}

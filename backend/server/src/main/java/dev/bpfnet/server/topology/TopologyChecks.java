@@ -10,6 +10,7 @@ import dev.bpfnet.engine.topology.Format;
 import dev.bpfnet.engine.topology.Problem;
 import dev.bpfnet.engine.topology.ProgramRef;
 import dev.bpfnet.engine.topology.TopologyDocument;
+import dev.bpfnet.engine.topology.Traffic;
 import dev.bpfnet.engine.topology.TopologyException;
 import dev.bpfnet.engine.topology.TopologyParser;
 import dev.bpfnet.server.api.ApiException;
@@ -79,10 +80,34 @@ public final class TopologyChecks {
 				errors.add(e);
 			}
 		}
+		errors.addAll(serverProblems(doc));
 		if (!errors.isEmpty()) {
 			throw invalid(errors);
 		}
 		return doc;
+	}
+
+	/**
+	 * What a document may hold for the CLI but not on the server: {@code kind: replay}
+	 * traffic names a capture file, and the server stores no capture files, so such a run
+	 * could only fail when it is built. Each problem names its path.
+	 * @param doc a parsed document
+	 * @return the problems, empty when the server can run it
+	 */
+	public static List<Map<String, Object>> serverProblems(TopologyDocument doc) {
+		List<Map<String, Object>> errors = new ArrayList<>();
+		List<Traffic> traffic = doc.traffic();
+		for (int i = 0; i < traffic.size(); i++) {
+			if (traffic.get(i) instanceof Traffic.Replay r) {
+				Map<String, Object> e = new LinkedHashMap<>();
+				e.put("path", "traffic[" + i + "].file");
+				e.put("message", "the server stores no capture files, so \"" + abbreviate(r.file())
+						+ "\" cannot be replayed here; replay it with the CLI (bpfnet run), or send crafted packets"
+						+ " with kind: packet");
+				errors.add(e);
+			}
+		}
+		return errors;
 	}
 
 	private static String abbreviate(String s) {

@@ -233,6 +233,13 @@ class RunApiTest {
 		String withFile = YAML.replace("asm: |", "object: to_nic.o\n    section: tc\n    x: |");
 		JsonNode file = post("frank", "/api/runs", Map.of("yaml", withFile), 422);
 		assertThat(file.toString()).contains("programs[0]");
+		// a capture to replay cannot be given to the server: refused at once, not when
+		// the run
+		// is built
+		String replay = YAML + "  - { name: rp, kind: replay, file: captures/mine.pcap, device: node1/host/eth0 }\n";
+		JsonNode replayRun = post("frank", "/api/runs", Map.of("yaml", replay, "duration", "1ms"), 422);
+		assertThat(replayRun.get("errors").get(0).get("path").asString()).isEqualTo("traffic[2].file");
+		assertThat(replayRun.get("detail").asString()).contains("captures/mine.pcap").contains("bpfnet run");
 		assertThat(
 				post("frank", "/api/runs", Map.of("duration", "1ms"), 400).get("errors").get(0).get("path").asString())
 			.isEqualTo("topologyId");

@@ -275,6 +275,27 @@ class TopologyApiIntegrationTests extends ServerIntegrationTest {
 	}
 
 	@Test
+	void replayTrafficIsRefusedBecauseTheServerStoresNoCaptures() {
+		long before = rows("topologies");
+		String replay = this.veth.stripTrailing()
+				+ "\n  - { name: rp, kind: replay, file: captures/mine.pcap, device: node1/host/eth0 }\n";
+		this.client.post()
+			.uri("/api/topologies")
+			.headers((h) -> h.setBearerAuth(this.alice))
+			.contentType(YAML)
+			.bodyValue(replay)
+			.exchange()
+			.expectStatus()
+			.isEqualTo(HttpStatus.UNPROCESSABLE_CONTENT)
+			.expectBody()
+			.jsonPath("$.errors[0].path")
+			.value((String path) -> assertThat(path).matches("traffic\\[\\d+]\\.file"))
+			.jsonPath("$.errors[0].message")
+			.value((String message) -> assertThat(message).contains("captures/mine.pcap").contains("kind: packet"));
+		assertThat(rows("topologies")).isEqualTo(before);
+	}
+
+	@Test
 	void validateAValidDocument() {
 		this.client.post()
 			.uri("/api/topologies/validate")
