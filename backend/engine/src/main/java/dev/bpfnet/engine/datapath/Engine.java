@@ -197,6 +197,12 @@ public final class Engine implements TrafficResolver, PacketSender, FrameSender 
 			}
 			file = ReplayFile.read(source,
 					new ReplayFile.Options(ReplayFile.DEFAULT_MAX_BYTES, ReplayFile.DEFAULT_MAX_FRAMES, r.truncate()));
+			List<byte[]> data = new ArrayList<>(file.frames().size());
+			for (ReplayFile.Frame f : file.frames()) {
+				data.add(f.data());
+			}
+			// packet_snd refuses a frame over the device's MTU (EMSGSIZE)
+			FrameSource.requireFits(data, r.device().toString(), mtu(r.device()));
 		}
 		catch (IllegalArgumentException ex) {
 			throw new IllegalArgumentException(path + ".file: " + ex.getMessage(), ex);
@@ -235,6 +241,15 @@ public final class Engine implements TrafficResolver, PacketSender, FrameSender 
 				throw new IllegalArgumentException(path + ".packet.ipv4.dst: " + why);
 			}
 		}
+		if (p.device() != null) {
+			try {
+				FrameSource.requireFits(List.of(frame), p.device().toString(), mtu(p.device()));
+			}
+			catch (IllegalArgumentException ex) {
+				throw new IllegalArgumentException(path + ".packet: " + ex.getMessage().replaceFirst("^frame 0: ", ""),
+						ex);
+			}
+		}
 		long[] times = new long[(int) p.count()];
 		for (int i = 0; i < times.length; i++) {
 			times[i] = p.startNs() + ((i == 0) ? 0 : Math.round(i * 1e9 / p.rate().perSecond()));
@@ -242,6 +257,13 @@ public final class Engine implements TrafficResolver, PacketSender, FrameSender 
 		FrameSource.Target target = (p.device() != null) ? FrameSource.Target.device(p.device())
 				: FrameSource.Target.namespace(p.namespace());
 		addFrameSource(p.name(), p.cpu(), target, times, Collections.nCopies(times.length, frame));
+	}
+
+	private int mtu(dev.bpfnet.engine.topology.DeviceRef ref) {
+		return this.doc.device(ref)
+			.orElseThrow(() -> new IllegalArgumentException("device: no device " + ref))
+			.declaration()
+			.mtu();
 	}
 
 	private NicRx<Packet> plug(Wire<Packet> wire, int side, dev.bpfnet.engine.topology.DeviceRef ref, int rxQueue) {

@@ -207,4 +207,32 @@ class NewUserCapturesTest {
 		assertThat(e.frameSources()).isEmpty();
 	}
 
+	/**
+	 * The same MTU check when the replay or the crafted packet comes from the topology
+	 * document ({@code kind: replay}, {@code kind: packet} into a device): the engine is
+	 * not built, and the error names the traffic entry.
+	 */
+	@Test
+	void topologyTrafficLargerThanTheDeviceMtuIsRefusedNamingTheEntry() throws IOException {
+		Path big = text2pcap("big.pcapng", 1, List.of(podBound(1, 1472).get(0), podBound(1, 1473).get(0)));
+		String base = Files.readString(Path.of("src/test/resources/newuser-captures/topology.yaml"));
+		Path replay = this.dir.resolve("replay.yaml");
+		Files.writeString(replay, base + "traffic:\n  - { name: rp, kind: replay, file: " + big.getFileName()
+				+ ", device: remote/host/eth0 }\n");
+		assertThatThrownBy(
+				() -> new Engine(TopologyParser.parse(replay), this.dir, Datapath.Options.of(new PathRecorder())))
+			.isInstanceOf(IllegalArgumentException.class)
+			.hasMessageStartingWith("traffic[0].file: frame 1: 1515 bytes, more than remote/host/eth0 sends (MTU 1500");
+		Path packet = this.dir.resolve("packet.yaml");
+		Files.writeString(packet,
+				base + "traffic:\n  - name: jumbo\n    kind: packet\n    device: remote/host/eth0\n"
+						+ "    packet:\n      ethernet: { src: \"02:00:00:00:00:02\", dst: \"02:00:00:00:00:01\" }\n"
+						+ "      ipv4: { src: 192.0.2.2, dst: 10.244.1.10 }\n      udp: { src: 1, dst: 7000 }\n"
+						+ "      payload: { size: 9000 }\n");
+		assertThatThrownBy(
+				() -> new Engine(TopologyParser.parse(packet), this.dir, Datapath.Options.of(new PathRecorder())))
+			.isInstanceOf(IllegalArgumentException.class)
+			.hasMessageStartingWith("traffic[0].packet: 9042 bytes, more than remote/host/eth0 sends (MTU 1500");
+	}
+
 }
