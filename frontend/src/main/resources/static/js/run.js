@@ -315,8 +315,11 @@ async function showTotals() {
   const dropped = reasons.reduce((sum, [, n]) => sum + n, 0);
   const why = reasons.length ? ` (${reasons.map(([k, n]) => `${k} ${n}`).join(', ')})` : '';
   const line = document.getElementById('run-totals');
-  line.textContent = `Packets: ${p.sent} sent = ${p.delivered} delivered + ${dropped} dropped${why}`
-    + ` + ${p.left} left the topology + ${p.inFlight} still in flight at the end`;
+  // runs stored before the totals had left/inFlight have null there: no equation then
+  line.textContent = (p.left == null || p.inFlight == null)
+    ? `Packets: ${p.sent} sent, ${p.delivered} delivered, ${dropped} dropped${why}`
+    : `Packets: ${p.sent} sent = ${p.delivered} delivered + ${dropped} dropped${why}`
+      + ` + ${p.left} left the topology + ${p.inFlight} still in flight at the end`;
   line.dataset.sent = p.sent;
   line.hidden = false;
 }
