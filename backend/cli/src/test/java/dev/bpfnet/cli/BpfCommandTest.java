@@ -1,10 +1,8 @@
 package dev.bpfnet.cli;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,8 +11,6 @@ import dev.bpfnet.bpf.asm.Assembler;
 import dev.bpfnet.bpf.elf.ElfLoader;
 import dev.bpfnet.bpf.elf.ProgramSpec;
 import dev.bpfnet.bpf.isa.Insn;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -26,40 +22,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The {@code bpfnet bpf} commands end to end, in-process, on the project's C test
  * programs.
  */
-class BpfCommandTest {
+class BpfCommandTest extends CapturedStdio {
 
 	/** Ethernet + IPv4 (10.0.0.1 -> 10.0.0.2) + TCP SYN 1234 -> 80. */
 	static final String TCP_SYN = "020000000002020000000001080045000028000100004006" + "00000a0000010a00000204d2"
 			+ "005000000001000000005002200000000000";
 
-	final ByteArrayOutputStream out = new ByteArrayOutputStream();
-
-	final ByteArrayOutputStream err = new ByteArrayOutputStream();
-
-	PrintStream savedOut;
-
-	PrintStream savedErr;
-
 	InputStream savedIn;
 
 	@TempDir
 	Path tmp;
-
-	@BeforeEach
-	void capture() {
-		this.savedOut = System.out;
-		this.savedErr = System.err;
-		this.savedIn = System.in;
-		System.setOut(new PrintStream(this.out, true, StandardCharsets.UTF_8));
-		System.setErr(new PrintStream(this.err, true, StandardCharsets.UTF_8));
-	}
-
-	@AfterEach
-	void restore() {
-		System.setOut(this.savedOut);
-		System.setErr(this.savedErr);
-		System.setIn(this.savedIn);
-	}
 
 	static Path object(String name) throws Exception {
 		return Path.of(BpfCommandTest.class.getResource("/bpf/" + name).toURI());

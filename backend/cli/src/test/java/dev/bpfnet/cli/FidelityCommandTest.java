@@ -1,11 +1,7 @@
 package dev.bpfnet.cli;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -17,22 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * status is asserted to agree with the scenarios' {@code withinBand}, not to be 0: today
  * the model misses some published ratios (docs/fidelity.md).
  */
-class FidelityCommandTest {
-
-	final ByteArrayOutputStream out = new ByteArrayOutputStream();
-
-	PrintStream savedOut;
-
-	@BeforeEach
-	void capture() {
-		this.savedOut = System.out;
-		System.setOut(new PrintStream(this.out, true, StandardCharsets.UTF_8));
-	}
-
-	@AfterEach
-	void restore() {
-		System.setOut(this.savedOut);
-	}
+class FidelityCommandTest extends CapturedStdio {
 
 	private String run(String... args) {
 		this.out.reset();

@@ -1,15 +1,11 @@
 package dev.bpfnet.cli;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -21,34 +17,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code bpfnet lab list} and {@code bpfnet lab check}, in-process, on the repository's
  * labs.
  */
-class LabCommandTest {
+class LabCommandTest extends CapturedStdio {
 
 	static final Path LABS = Path.of(System.getProperty("bpfnet.labs.dir", "../../labs"));
 
-	final ByteArrayOutputStream out = new ByteArrayOutputStream();
-
-	final ByteArrayOutputStream err = new ByteArrayOutputStream();
-
-	PrintStream savedOut;
-
-	PrintStream savedErr;
-
 	@TempDir
 	Path tmp;
-
-	@BeforeEach
-	void capture() {
-		this.savedOut = System.out;
-		this.savedErr = System.err;
-		System.setOut(new PrintStream(this.out, true, StandardCharsets.UTF_8));
-		System.setErr(new PrintStream(this.err, true, StandardCharsets.UTF_8));
-	}
-
-	@AfterEach
-	void restore() {
-		System.setOut(this.savedOut);
-		System.setErr(this.savedErr);
-	}
 
 	private String out() {
 		return this.out.toString(StandardCharsets.UTF_8);

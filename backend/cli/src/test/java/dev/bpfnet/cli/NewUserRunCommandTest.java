@@ -1,9 +1,7 @@
 package dev.bpfnet.cli;
 
 import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
 import java.io.InputStreamReader;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,8 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -38,42 +34,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (the issue asks for it; it did not exist), the maps a counting program fills, and
  * errors that name their path and line. Each test failed before its fix.
  */
-class NewUserRunCommandTest {
+class NewUserRunCommandTest extends CapturedStdio {
 
 	static final String DIR = "../engine/src/test/resources/newuser/";
 
-	final ByteArrayOutputStream out = new ByteArrayOutputStream();
-
-	final ByteArrayOutputStream err = new ByteArrayOutputStream();
-
-	PrintStream savedOut;
-
-	PrintStream savedErr;
-
 	@TempDir
 	Path tmp;
-
-	@BeforeEach
-	void capture() {
-		this.savedOut = System.out;
-		this.savedErr = System.err;
-		System.setOut(new PrintStream(this.out, true, StandardCharsets.UTF_8));
-		System.setErr(new PrintStream(this.err, true, StandardCharsets.UTF_8));
-	}
-
-	@AfterEach
-	void restore() {
-		System.setOut(this.savedOut);
-		System.setErr(this.savedErr);
-	}
-
-	private String stdout() {
-		return this.out.toString(StandardCharsets.UTF_8);
-	}
-
-	private String stderr() {
-		return this.err.toString(StandardCharsets.UTF_8);
-	}
 
 	@Test
 	void outWritesTheWholeTraceAsCsvAndBinaryWithTheReportAndTheDocument() throws Exception {

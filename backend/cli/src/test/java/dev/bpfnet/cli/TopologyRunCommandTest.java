@@ -1,13 +1,9 @@
 package dev.bpfnet.cli;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -18,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * {@code bpfnet run TOPOLOGY}: the engine's example topologies end to end, in-process.
  */
-class TopologyRunCommandTest {
+class TopologyRunCommandTest extends CapturedStdio {
 
 	/** The engine's example with static neighbours (see its header). */
 	static final String EXAMPLE = "../engine/src/test/resources/engine/pod-egress-bpfnet.yaml";
@@ -28,30 +24,8 @@ class TopologyRunCommandTest {
 
 	static final String OBJECTS = "../bpf/src/test/resources/bpf";
 
-	final ByteArrayOutputStream out = new ByteArrayOutputStream();
-
-	final ByteArrayOutputStream err = new ByteArrayOutputStream();
-
-	PrintStream savedOut;
-
-	PrintStream savedErr;
-
 	@TempDir
 	Path tmp;
-
-	@BeforeEach
-	void capture() {
-		this.savedOut = System.out;
-		this.savedErr = System.err;
-		System.setOut(new PrintStream(this.out, true, StandardCharsets.UTF_8));
-		System.setErr(new PrintStream(this.err, true, StandardCharsets.UTF_8));
-	}
-
-	@AfterEach
-	void restore() {
-		System.setOut(this.savedOut);
-		System.setErr(this.savedErr);
-	}
 
 	private JsonNode runJson(String... extra) {
 		this.out.reset();
