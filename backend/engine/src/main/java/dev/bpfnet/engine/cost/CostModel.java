@@ -321,8 +321,14 @@ public final class CostModel {
 		 */
 		public static final int ARP_SOLICIT = 63;
 
+		/**
+		 * {@code udp_recvmsg}: the receive system call's fixed part (entry, socket lock,
+		 * dequeue, exit); the copy to user space is {@link #COPY_USER}.
+		 */
+		public static final int UDP_RECVMSG = 64;
+
 		/** The number of rows; ids are {@code 0 .. COUNT - 1}. */
-		public static final int COUNT = 64;
+		public static final int COUNT = 65;
 
 		private Id() {
 		}
@@ -799,6 +805,8 @@ public final class CostModel {
 				"[A] arp_rcv + arp_process: header checks, local address lookup (ip_route_input), neighbour lookup/update; code inspection, no published number; rare per flow");
 		put(t, Id.ARP_SOLICIT, "arp_solicit", 150, 0, Basis.ASSUMED,
 				"[A] arp_solicit -> arp_create: skb alloc (build_skb 32 ns, xdp25 blog post) + header fill + source address selection; code inspection; rare per flow");
+		put(t, Id.UDP_RECVMSG, "udp_recvmsg", 80, 0, Basis.DERIVED,
+				"[D] 'recv syscall/copy 80' of costs.md's loopback check and section 4 (small message: the copy itself is copy_user)");
 		return t;
 	}
 

@@ -12,13 +12,12 @@ import dev.bpfnet.engine.trace.Function;
  * A bound UDP socket with the task that reads it. {@link #deliver} is the softirq half
  * ({@code udp_rcv} → {@code udp_queue_rcv_skb} → {@link SocketQueue}); the task's
  * {@link #step} is the process half ({@code recvmsg} → {@code udp_recvmsg} →
- * {@code skb_copy_datagram_msg}), one datagram per step, charged {@code COPY_USER} for
- * the payload bytes.
+ * {@code skb_copy_datagram_msg}), one datagram per step, charged {@code UDP_RECVMSG} (the
+ * system call's fixed part) and {@code COPY_USER} for the payload bytes.
  *
  * <p>
  * The datapath must not charge {@code udp_rcv} itself: {@link #deliver} does
- * ({@code UDP_RCV} for the frame length). There is no separate {@code udp_recvmsg} cost
- * in the table; the copy is the recvmsg cost here.
+ * ({@code UDP_RCV} for the frame length).
  */
 public abstract sealed class UdpSocket implements Endpoint, TaskBody
 		permits UdpSink, UdpEcho, RequestResponseServer, RequestResponseClient {
@@ -79,6 +78,7 @@ public abstract sealed class UdpSocket implements Endpoint, TaskBody
 		}
 		int n = Frames.udpPayloadLength(skb);
 		cpu.trace(Function.UDP_RECVMSG, skb);
+		cpu.spend(CostModel.Id.UDP_RECVMSG, 0);
 		cpu.spend(CostModel.Id.COPY_USER, n);
 		this.received++;
 		this.receivedBytes += n;

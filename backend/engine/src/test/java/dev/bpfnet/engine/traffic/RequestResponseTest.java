@@ -31,17 +31,18 @@ class RequestResponseTest {
 
 		long copy64 = bench.cost(CostModel.Id.COPY_USER, 64);
 		long copy128 = bench.cost(CostModel.Id.COPY_USER, 128);
+		long recv = bench.cost(CostModel.Id.UDP_RECVMSG, 0);
 		long wake = bench.cost(CostModel.Id.TRY_TO_WAKE_UP, 0);
 		long rtt = 2 * delay //
 				+ bench.cost(CostModel.Id.UDP_SENDMSG, 64) + copy64 // client sendmsg
 				+ bench.cost(CostModel.Id.UDP_RCV, 14 + 20 + 8 + 64) + wake // server
 																			// udp_rcv
-				+ copy64 + bench.cost(CostModel.Id.UDP_SENDMSG, 128) + copy128 // server
-																				// recv +
-																				// send
+				+ recv + copy64 + bench.cost(CostModel.Id.UDP_SENDMSG, 128) + copy128 // server
+				// recv +
+				// send
 				+ bench.cost(CostModel.Id.UDP_RCV, 14 + 20 + 8 + 128) + wake // client
 																				// udp_rcv
-				+ copy128; // client recvmsg
+				+ recv + copy128; // client recvmsg
 		assertThat(client.transactions()).isEqualTo(100);
 		assertThat(client.finished()).isTrue();
 		assertThat(client.mismatched()).isZero();

@@ -37,7 +37,7 @@ class UdpEndpointsTest {
 		int frame = 14 + 20 + 8 + 200;
 		long expected = bench.cost(CostModel.Id.UDP_SENDMSG, 200) + bench.cost(CostModel.Id.COPY_USER, 200) + 7_000
 				+ bench.cost(CostModel.Id.UDP_RCV, frame) + bench.cost(CostModel.Id.TRY_TO_WAKE_UP, 0)
-				+ bench.cost(CostModel.Id.COPY_USER, 200);
+				+ bench.cost(CostModel.Id.UDP_RECVMSG, 0) + bench.cost(CostModel.Id.COPY_USER, 200);
 		assertThat(sink.received()).isEqualTo(50);
 		assertThat(sink.receivedBytes()).isEqualTo(50 * 200);
 		assertThat(sink.dropped()).isZero();
