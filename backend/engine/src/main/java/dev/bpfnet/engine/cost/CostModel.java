@@ -327,8 +327,17 @@ public final class CostModel {
 		 */
 		public static final int UDP_RECVMSG = 64;
 
+		/** {@code icmp_rcv}: an ICMP message received and dispatched by type. */
+		public static final int ICMP_RCV = 65;
+
+		/**
+		 * {@code icmp_echo} → {@code icmp_reply}: the echo reply built and handed to
+		 * {@code ip_output}.
+		 */
+		public static final int ICMP_REPLY = 66;
+
 		/** The number of rows; ids are {@code 0 .. COUNT - 1}. */
-		public static final int COUNT = 65;
+		public static final int COUNT = 67;
 
 		private Id() {
 		}
@@ -807,6 +816,10 @@ public final class CostModel {
 				"[A] arp_solicit -> arp_create: skb alloc (build_skb 32 ns, xdp25 blog post) + header fill + source address selection; code inspection; rare per flow");
 		put(t, Id.UDP_RECVMSG, "udp_recvmsg", 80, 0, Basis.DERIVED,
 				"[D] 'recv syscall/copy 80' of costs.md's loopback check and section 4 (small message: the copy itself is copy_user)");
+		put(t, Id.ICMP_RCV, "icmp_rcv", 150, 0, Basis.ASSUMED,
+				"[A, not in costs.md] icmp_rcv: checksum of a small message + dispatch by type; half of udp_rcv (no socket lookup)");
+		put(t, Id.ICMP_REPLY, "icmp_reply", 400, 0, Basis.ASSUMED,
+				"[A, not in costs.md] icmp_echo -> icmp_reply: output route, ip_append_data, ip_push_pending_frames; as udp_sendmsg without the system call");
 		return t;
 	}
 

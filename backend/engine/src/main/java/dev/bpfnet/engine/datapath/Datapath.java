@@ -113,16 +113,18 @@ import dev.bpfnet.engine.traffic.Endpoint;
  * there), IPv6 neighbours must be static; a UDP datagram to a {@link #bind bound} address
  * and port goes to its socket ({@link Endpoint}, which traces and charges
  * {@code udp_rcv}), any other UDP, TCP or ICMP packet to a local address is counted as
- * delivered to a default sink ({@code udp_rcv} → {@code consume_skb}, no receive queue);
- * {@code eth_type_trans} always sets {@code PACKET_HOST}; {@code bpf_clone_redirect}
- * clones and {@code bpf_redirect_map} are not executed (the latter drops); on a NIC
- * without a wire ({@link Engine} wires them) TX completion is not a NAPI poll:
- * descriptors are reclaimed when their frame has left, at no CPU cost, and a ring that
- * had stopped its queue raises a TX interrupt on the NIC's {@code irq_cpu} that
- * reschedules the qdisc (NET_TX); a wired NIC sends onto its {@link Wire} and is cleaned
- * by its {@link NicRx}'s NAPI poll ({@link TxRingCleaner}), which reschedules the qdisc
- * when the ring wakes; netkit headroom/tailroom and L2-mode {@code pkt_type} are not
- * modelled.
+ * delivered to a default sink ({@code udp_rcv} → {@code consume_skb}, no receive queue;
+ * the kernel would drop UDP/TCP to a closed port as {@code NO_SOCKET} and answer with an
+ * ICMP port unreachable or a RST), except that an ICMPv4 echo request is answered
+ * ({@link #icmpEcho}) before it is consumed; {@code eth_type_trans} always sets
+ * {@code PACKET_HOST}; {@code bpf_clone_redirect} clones and {@code bpf_redirect_map} are
+ * not executed (the latter drops); on a NIC without a wire ({@link Engine} wires them) TX
+ * completion is not a NAPI poll: descriptors are reclaimed when their frame has left, at
+ * no CPU cost, and a ring that had stopped its queue raises a TX interrupt on the NIC's
+ * {@code irq_cpu} that reschedules the qdisc (NET_TX); a wired NIC sends onto its
+ * {@link Wire} and is cleaned by its {@link NicRx}'s NAPI poll ({@link TxRingCleaner}),
+ * which reschedules the qdisc when the ring wakes; netkit headroom/tailroom and L2-mode
+ * {@code pkt_type} are not modelled.
  *
  * <p>
  * Ids: a standalone datapath numbers its CPUs, tasks, queues, devices and namespaces from
@@ -150,6 +152,9 @@ public final class Datapath {
 	private static final int ETH_P_ARP = 0x0806;
 
 	private static final int ETH_P_IPV6 = 0x86DD;
+
+	/** {@code ICMP_ECHO}: the echo request type. */
+	private static final int ICMP_ECHO = 8;
 
 	/**
 	 * {@code net.ipv4.neigh.default.unres_qlen_bytes}: bytes of skbs ({@code truesize})
@@ -2260,11 +2265,61 @@ public final class Datapath {
 		}
 		else if (proto == PacketSpec.PROTO_ICMP) {
 			ev(cpu, Function.ICMP_RCV, p);
+			cpu.spend(Id.ICMP_RCV, 0);
+			int icmpLength = p.u16(ETH_HLEN + 2) - ihl;
+			if (icmpLength >= 8 && p.u8(ETH_HLEN + ihl) == ICMP_ECHO && p.u8(ETH_HLEN + ihl + 1) == 0
+					&& ns.delivery().answersEcho(IpAddress.ipv4(daddr))) {
+				icmpEcho(cpu, ns, p, ihl);
+			}
 		}
 		this.delivered.increment(deliveryKey(ns.id(), daddr, port));
 		this.deliveredTotal++;
 		ev(cpu, Function.CONSUME_SKB, p);
 		cpu.spend(Id.CONSUME_SKB, 0);
+	}
+
+	/**
+	 * {@code icmp_echo} → {@code icmp_reply}: answers an ICMPv4 echo request, in the
+	 * receiving context (softirq, or the sender's task after a direct delivery). The
+	 * reply is a new skb: the request's IP packet with source and destination swapped
+	 * (the request's destination is a local address, as {@code fib_compute_spec_dst}
+	 * picks it), TTL 64, type 0 and both checksums recomputed, routed by its destination
+	 * and sent with {@code ip_output}; without a route back no reply is sent, as
+	 * {@code ip_route_output_key} failing ends {@code icmp_reply}. The request itself is
+	 * then consumed. Simplified: IP options and the identification are copied from the
+	 * request (the kernel echoes options with {@code ip_options_echo} and picks a new
+	 * id), no rate limit applies (echo replies are not rate-limited by default,
+	 * {@code icmp_ratemask}), and the request's ICMP checksum is not verified.
+	 */
+	private void icmpEcho(Cpu cpu, NetNamespace ns, Packet request, int ihl) {
+		int total = request.u16(ETH_HLEN + 2);
+		SkBuff in = request.buf();
+		byte[] frame = new byte[ETH_HLEN + total];
+		System.arraycopy(in.buf(), in.data(), frame, 0, ETH_HLEN + total);
+		for (int i = 0; i < 4; i++) {
+			byte t = frame[ETH_HLEN + 12 + i];
+			frame[ETH_HLEN + 12 + i] = frame[ETH_HLEN + 16 + i];
+			frame[ETH_HLEN + 16 + i] = t;
+		}
+		frame[ETH_HLEN + 8] = 64;
+		Checksums.put16(frame, ETH_HLEN + 10, 0);
+		Checksums.put16(frame, ETH_HLEN + 10, Checksums.checksum(frame, ETH_HLEN, ihl));
+		int icmp = ETH_HLEN + ihl;
+		frame[icmp] = 0;
+		Checksums.put16(frame, icmp + 2, 0);
+		Checksums.put16(frame, icmp + 2, Checksums.checksum(frame, icmp, total - ihl));
+		int replyTo = request.u32(ETH_HLEN + 12);
+		Forwarding.routeOutput(ns, IpAddress.ipv4(replyTo), 0, this.route);
+		if (this.route.decision == RouteResult.Decision.DROP) {
+			return;
+		}
+		SkBuff buf = new SkBuff(frame);
+		buf.protocol = Short.reverseBytes((short) ETH_P_IP) & 0xffff;
+		Skb skb = new Skb(this.skbIds[0]++, frame.length, null, TraceSink.NO_ID, ns.id() + this.nsBase, cpu.now());
+		Packet reply = new Packet(skb, buf, replyTo * 17 + request.u16(icmp + 4));
+		ev(cpu, Function.ICMP_REPLY, reply);
+		cpu.spend(Id.ICMP_REPLY, 0);
+		ipOutput(cpu, reply, ns, this.route.ifindex, this.route.nextHop);
 	}
 
 	/**

@@ -84,9 +84,13 @@ class TsharkTest {
 		Path pcap = CaptureRoundTripTest.craftedPcap(this.dir, CaptureRoundTripTest.crafted());
 		CaptureRoundTripTest.Run r = CaptureRoundTripTest.replay(Fixtures.twoNodes(true), pcap, this.dir, true);
 		List<String> lines = tshark(r.files().get(2), "frame.interface_name", "frame.comment", "frame.protocols");
-		assertThat(lines).hasSize(15);
+		// five crafted packets at three hops, and the pod's echo reply to the ICMP one
+		// leaving the pod
+		assertThat(lines).hasSize(16);
 		assertThat(lines.stream().map(l -> l.split("\\|")[0]).distinct().toList())
-			.containsExactly("remote/host/eth0:out", "node1/host/eth0:in", "node1/pod1/eth0:in");
+			.containsExactly("remote/host/eth0:out", "node1/host/eth0:in", "node1/pod1/eth0:in", "node1/pod1/eth0:out");
+		assertThat(lines.stream().filter(l -> l.startsWith("node1/pod1/eth0:out|")).toList()).singleElement()
+			.satisfies(l -> assertThat(l).endsWith("|eth:ethertype:ip:icmp:data"));
 		// the first packet's three hops carry the same skb comment
 		String skb = lines.get(0).split("\\|")[1];
 		assertThat(skb).startsWith("skb ");
