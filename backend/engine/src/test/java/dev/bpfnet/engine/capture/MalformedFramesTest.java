@@ -11,6 +11,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.bpfnet.engine.datapath.Datapath;
 import dev.bpfnet.engine.datapath.Engine;
+import dev.bpfnet.engine.packet.Checksums;
 import dev.bpfnet.engine.packet.PacketFactory;
 import dev.bpfnet.engine.packet.PacketSpec;
 import dev.bpfnet.engine.trace.DropCounter;
@@ -55,19 +56,9 @@ class MalformedFramesTest {
 
 	/** Fixes the IPv4 header checksum after an edit, so only the edit is wrong. */
 	static byte[] recheck(byte[] frame) {
-		int ihl = (frame[14] & 0x0f) * 4;
-		frame[24] = 0;
-		frame[25] = 0;
-		long sum = 0;
-		for (int i = 14; i < 14 + Math.min(ihl, frame.length - 14) - 1; i += 2) {
-			sum += ((frame[i] & 0xff) << 8) | (frame[i + 1] & 0xff);
-		}
-		while ((sum >>> 16) != 0) {
-			sum = (sum & 0xffff) + (sum >>> 16);
-		}
-		int c = (int) (~sum & 0xffff);
-		frame[24] = (byte) (c >>> 8);
-		frame[25] = (byte) c;
+		int ihl = Math.min((frame[14] & 0x0f) * 4, frame.length - 14);
+		Checksums.put16(frame, 24, 0);
+		Checksums.put16(frame, 24, Checksums.checksum(frame, 14, ihl));
 		return frame;
 	}
 
